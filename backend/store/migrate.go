@@ -1,0 +1,103 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Migrations are plain SQL files named NNNN_name.sql, applied in order, each
+// in its own transaction, and recorded in schema_migrations. Schema changes
+// only ever happen here: there is no AutoMigrate.
+//
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// Migration is one schema step.
+type Migration struct {
+	Version int
+	Name    string
+	SQL     string
+}
+
+// Migrations returns the embedded migrations in version order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, rest, ok := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
+		}
+		body, err := migrationFS.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	for i := range out {
+		if out[i].Version != i+1 {
+			return nil, fmt.Errorf("migration versions must run 1..n without gaps; found %d at position %d", out[i].Version, i+1)
+		}
+	}
+	return out, nil
+}
+
+// SchemaVersion is the highest migration this build knows.
+func SchemaVersion() int {
+	m, err := Migrations()
+	if err != nil {
+		return 0
+	}
+	return len(m)
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := Migrations()
+	if err != nil {
+		return err
+	}
+	err = db.InTx(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+			version INTEGER PRIMARY KEY,
+			name TEXT NOT NULL,
+			applied_at TEXT NOT NULL)`).Error
+	})
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", db.path, err)
+	}
+	var current int
+	if err := db.W.WithContext(ctx).Raw(`SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current).Error; err != nil {
+		return err
+	}
+	if current > len(ms) {
+		return fmt.Errorf("%s has schema version %d but this Hookline knows only up to %d: %w; upgrade Hookline or use another --data folder",
+			db.path, current, len(ms), ErrTooNew)
+	}
+	for _, m := range ms[current:] {
+		err := db.InTx(ctx, func(tx *gorm.DB) error {
+			if err := tx.Exec(m.SQL).Error; err != nil {
+				return err
+			}
+			return tx.Exec(`INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)`,
+				m.Version, m.Name, time.Now().UTC().Format(time.RFC3339)).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+	}
+	return nil
+}
