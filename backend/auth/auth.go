@@ -1,0 +1,178 @@
+// Package auth decides who a request is: a REST client holding the
+// read-write or read-only API key, or the app's own UI holding the per-launch
+// session token. Keys live in the settings table; comparisons are
+// constant-time.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"sync"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"hookline/backend/errs"
+	"hookline/backend/store"
+)
+
+// Role is what a caller may do.
+type Role int
+
+// Roles, weakest first.
+const (
+	None Role = iota
+	ReadOnly
+	ReadWrite
+)
+
+const (
+	keyRW = "api_key_rw"
+	keyRO = "api_key_ro"
+)
+
+// Keys holds the API keys and the UI session token.
+type Keys struct {
+	db      *store.DB
+	mu      sync.RWMutex
+	rw, ro  string
+	session string
+	// fixedRW is set when HOOKLINE_API_KEY pins the read-write key; it is then
+	// not regenerable from Settings.
+	fixedRW bool
+}
+
+// KeySet is what Settings shows.
+type KeySet struct {
+	ReadWrite string `json:"readWrite"`
+	ReadOnly  string `json:"readOnly"`
+	// Pinned is true when the read-write key comes from HOOKLINE_API_KEY.
+	Pinned bool `json:"pinned"`
+}
+
+// Load reads the keys, generating any that are missing. A non-empty fixedRW
+// overrides the stored read-write key for this run.
+func Load(ctx context.Context, db *store.DB, fixedRW string) (*Keys, error) {
+	k := &Keys{db: db, session: random(32)}
+	err := db.InTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if k.rw, err = getOrCreate(tx, keyRW); err != nil {
+			return err
+		}
+		k.ro, err = getOrCreate(tx, keyRO)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if fixedRW != "" {
+		k.rw, k.fixedRW = fixedRW, true
+	}
+	return k, nil
+}
+
+type setting struct {
+	Key   string `gorm:"primaryKey"`
+	Value string
+}
+
+func getOrCreate(tx *gorm.DB, key string) (string, error) {
+	var s setting
+	err := tx.Table("settings").Where("key = ?", key).Take(&s).Error
+	if err == nil {
+		return s.Value, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", err
+	}
+	s = setting{Key: key, Value: random(24)}
+	return s.Value, tx.Table("settings").Create(&s).Error
+}
+
+func random(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b)
+}
+
+func eq(a, b string) bool {
+	return b != "" && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// Check returns the role an API key grants.
+func (k *Keys) Check(key string) Role {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	// Compare against both every time so timing does not reveal which matched.
+	rw, ro := eq(key, k.rw), eq(key, k.ro)
+	switch {
+	case rw:
+		return ReadWrite
+	case ro:
+		return ReadOnly
+	}
+	return None
+}
+
+// CheckSession reports whether token is this launch's UI session token.
+func (k *Keys) CheckSession(token string) bool { return eq(token, k.session) }
+
+// Session returns this launch's UI session token. It is handed only to the
+// app's own page and never stored.
+func (k *Keys) Session() string { return k.session }
+
+// Current returns the keys for Settings.
+func (k *Keys) Current() KeySet {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return KeySet{ReadWrite: k.rw, ReadOnly: k.ro, Pinned: k.fixedRW}
+}
+
+// Regenerate replaces one key ("readWrite" or "readOnly") and returns the new set.
+func (k *Keys) Regenerate(ctx context.Context, which string) (KeySet, error) {
+	var key string
+	switch which {
+	case "readWrite":
+		if k.fixedRW {
+			return KeySet{}, errs.New(errs.Conflict, "the read-write key is set by HOOKLINE_API_KEY and cannot be regenerated here")
+		}
+		key = keyRW
+	case "readOnly":
+		key = keyRO
+	default:
+		return KeySet{}, errs.InvalidField("which", `must be "readWrite" or "readOnly"`)
+	}
+	v := random(24)
+	err := k.db.InTx(ctx, func(tx *gorm.DB) error {
+		return tx.Table("settings").Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: key, Value: v}).Error
+	})
+	if err != nil {
+		return KeySet{}, err
+	}
+	k.mu.Lock()
+	if key == keyRW {
+		k.rw = v
+	} else {
+		k.ro = v
+	}
+	k.mu.Unlock()
+	return k.Current(), nil
+}
+
+type ctxKey struct{}
+
+// WithRole returns ctx carrying role.
+func WithRole(ctx context.Context, r Role) context.Context {
+	return context.WithValue(ctx, ctxKey{}, r)
+}
+
+// RoleOf returns the role in ctx; None when absent.
+func RoleOf(ctx context.Context) Role {
+	r, _ := ctx.Value(ctxKey{}).(Role)
+	return r
+}
