@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"hookline/backend/app"
+	"hookline/backend/auth"
+	"hookline/backend/errs"
+)
+
+// App is what the desktop window binds: thin methods that translate, call a
+// service and return. Errors reach JavaScript as JSON so that per-field
+// validation messages survive the trip (see frontend/src/lib/api/errors.ts).
+type App struct {
+	ctx       context.Context
+	m         *app.Main
+	connected sync.Once
+	stopFwd   func()
+}
+
+// NewApp binds m.
+func NewApp(m *app.Main) *App { return &App{m: m} }
+
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	ch, cancel := a.m.Bus.Subscribe(1024)
+	a.stopFwd = cancel
+	go func() {
+		for e := range ch {
+			wruntime.EventsEmit(ctx, "hookline:"+e.Type, e.Data)
+		}
+	}()
+}
+
+func (a *App) shutdown(ctx context.Context) {
+	if a.stopFwd != nil {
+		a.stopFwd()
+	}
+	if err := a.m.Close(ctx); err != nil {
+		a.m.Log.Error("shutdown", slog.Any("err", err))
+	}
+}
+
+// bindErr encodes err for the frontend.
+func (a *App) bindErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	code := errs.CodeOf(err)
+	if code == errs.Internal {
+		a.m.Log.Error("bound call failed", slog.Any("err", err))
+	}
+	b, _ := json.Marshal(map[string]any{
+		"status":  statusOf(code),
+		"message": errs.MessageOf(err),
+		"fields":  errs.FieldsOf(err),
+	})
+	return errors.New(string(b))
+}
+
+func statusOf(code string) int {
+	switch code {
+	case errs.Invalid:
+		return 400
+	case errs.Forbidden:
+		return 403
+	case errs.NotFound:
+		return 404
+	case errs.Conflict:
+		return 409
+	case errs.TooLarge:
+		return 413
+	}
+	return 500
+}
+
+// Info describes this Hookline for Settings. The first call also tells the
+// log that the frontend is up, which the desktop smoke test waits for.
+func (a *App) Info() app.Info {
+	a.connected.Do(func() { a.m.Log.Info("frontend connected", slog.String("via", "wails-binding")) })
+	return a.m.Info()
+}
+
+// Keys returns the API keys.
+func (a *App) Keys() auth.KeySet { return a.m.Keys.Current() }
+
+// RegenerateKey replaces the "readWrite" or "readOnly" key.
+func (a *App) RegenerateKey(which string) (auth.KeySet, error) {
+	ks, err := a.m.Keys.Regenerate(a.ctx, which)
+	return ks, a.bindErr(err)
+}

@@ -1,0 +1,156 @@
+// Package app assembles Hookline: it is the one place that knows every
+// service, opens them in order and closes them in reverse. Both the desktop
+// shell and `hookline serve` run an app.Main.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"hookline/backend/api"
+	"hookline/backend/auth"
+	"hookline/backend/content"
+	"hookline/backend/events"
+	"hookline/backend/store"
+)
+
+// Version is Hookline's version, shown in Settings and sent as User-Agent.
+const Version = "0.1.0"
+
+// Main is a running Hookline.
+type Main struct {
+	Config  Config
+	Log     *slog.Logger
+	DB      *store.DB
+	Keys    *auth.Keys
+	Bus     *events.Bus
+	Content *content.Service
+	Server  *api.Server
+
+	portNote string
+	serveErr chan error
+	closeMu  sync.Once
+}
+
+// Open creates the data folder, opens the database and builds the services.
+// Nothing listens or sends until Start.
+func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*Main, error) {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
+	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	m := &Main{Config: cfg, Log: log, DB: db, Bus: events.NewBus(), serveErr: make(chan error, 1)}
+	if m.Keys, err = auth.Load(ctx, db, cfg.APIKey); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("load API keys: %w", err)
+	}
+	m.Content = content.New(db)
+	m.Server = api.New(api.Options{
+		DB:          db,
+		Keys:        m.Keys,
+		Bus:         m.Bus,
+		Content:     m.Content,
+		Frontend:    frontend,
+		AllowRemote: cfg.AllowRemote,
+		Logger:      log,
+		Info:        func() map[string]any { return m.Info().asMap() },
+	})
+	return m, nil
+}
+
+// prepareDataDir makes sure dir exists (mode 0700) and can be written, and
+// says which folder when it cannot.
+func prepareDataDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("data folder %s cannot be created: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("data folder %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// Start binds the HTTP server and starts serving. In desktop mode a busy
+// default port falls back to any free port, noted in Settings.
+func (m *Main) Start(ctx context.Context) error {
+	ln, err := m.Server.Listen(m.Config.Addr)
+	if err != nil && m.Config.AddrFallback {
+		host, _, _ := net.SplitHostPort(m.Config.Addr)
+		var err2 error
+		ln, err2 = m.Server.Listen(net.JoinHostPort(host, "0"))
+		if err2 != nil {
+			return errors.Join(err, err2)
+		}
+		m.portNote = fmt.Sprintf("%s was busy, so Hookline took %s instead.", m.Config.Addr, ln.Addr())
+		m.Log.Warn("default port busy", slog.String("wanted", m.Config.Addr), slog.String("got", ln.Addr().String()))
+	} else if err != nil {
+		return err
+	}
+	go func() { m.serveErr <- m.Server.Serve(ln) }()
+	return nil
+}
+
+// URL is the base URL of the HTTP server.
+func (m *Main) URL() string { return "http://" + m.Server.Addr() }
+
+// Done delivers the HTTP server's exit error, if it stops on its own.
+func (m *Main) Done() <-chan error { return m.serveErr }
+
+// Close stops taking requests, lets in-flight work finish or releases it,
+// then closes the database. It is safe to call more than once.
+func (m *Main) Close(ctx context.Context) error {
+	var err error
+	m.closeMu.Do(func() {
+		err = errors.Join(m.Server.Shutdown(ctx), m.DB.Close())
+	})
+	return err
+}
+
+// Info describes this running Hookline for Settings.
+type Info struct {
+	Version       string `json:"version"`
+	Mode          string `json:"mode"`
+	DataDir       string `json:"dataDir"`
+	Database      string `json:"database"`
+	APIURL        string `json:"apiUrl"`
+	PortNote      string `json:"portNote,omitempty"`
+	SchemaVersion int    `json:"schemaVersion"`
+}
+
+// Info returns what Settings shows.
+func (m *Main) Info() Info {
+	return Info{
+		Version:       Version,
+		Mode:          m.Config.Mode,
+		DataDir:       m.Config.DataDir,
+		Database:      m.DB.Path(),
+		APIURL:        m.URL(),
+		PortNote:      m.portNote,
+		SchemaVersion: store.SchemaVersion(),
+	}
+}
+
+func (i Info) asMap() map[string]any {
+	return map[string]any{
+		"version": i.Version, "mode": i.Mode, "dataDir": i.DataDir, "database": i.Database,
+		"apiUrl": i.APIURL, "portNote": i.PortNote, "schemaVersion": i.SchemaVersion,
+	}
+}

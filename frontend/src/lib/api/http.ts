@@ -1,0 +1,61 @@
+import { fromHttp } from './errors';
+
+/**
+ * The browser transport, used under `hookline serve`. The page that the
+ * server renders carries a per-launch session token in a meta tag; only our
+ * own origin can read that page, so a foreign page cannot borrow the token.
+ */
+export class HttpTransport {
+  constructor(
+    private readonly session: string,
+    private readonly base = '',
+    private readonly fetcher: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { 'X-Hookline-Session': this.session };
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+    const res = await this.fetcher(this.base + path, init);
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let data: unknown = undefined;
+    if (text) {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        data = text;
+      }
+    }
+    if (!res.ok) throw fromHttp(res.status, data);
+    return data as T;
+  }
+
+  /** Opens the Server-Sent Events stream; returns a function that closes it. */
+  subscribe(onEvent: (type: string, data: unknown) => void): () => void {
+    const url = `${this.base}/api/ui/events?session=${encodeURIComponent(this.session)}`;
+    const src = new EventSource(url);
+    const types = ['delivery', 'content', 'webhook', 'inbox', 'resync'];
+    for (const t of types) {
+      src.addEventListener(t, (e) => {
+        const raw = (e as MessageEvent).data;
+        let data: unknown = raw;
+        try {
+          data = JSON.parse(raw);
+        } catch {
+          /* keep raw */
+        }
+        onEvent(t, data);
+      });
+    }
+    return () => src.close();
+  }
+}
+
+/** Reads the session token the server put into the page. */
+export function sessionFromPage(doc: Document): string {
+  return doc.querySelector('meta[name="hookline-session"]')?.getAttribute('content') ?? '';
+}
