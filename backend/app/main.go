@@ -59,7 +59,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		db.Close()
 		return nil, fmt.Errorf("load API keys: %w", err)
 	}
-	m.Content = content.New(db)
+	m.Content = content.New(db, content.Options{})
 	m.Server = api.New(api.Options{
 		DB:          db,
 		Keys:        m.Keys,

@@ -1,0 +1,66 @@
+# Hookline. `make run` opens the app; `make test` runs every test. Both
+# install what is missing first (scripts/setup.sh), so a fresh Debian 12
+# machine needs nothing else.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+GO_TAGS  := webkit2_41
+BIN      := build/bin/hookline
+WAILS    := bin/wails
+FUZZTIME ?= 3s
+
+.PHONY: help setup run serve build frontend lint test test-go test-fuzz test-frontend test-e2e test-desktop fuzz bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
+
+setup: ## Install missing Debian packages, npm dependencies and the pinned Wails CLI
+	@scripts/setup.sh
+
+frontend: setup ## Build the web UI into frontend/dist
+	cd frontend && npm run build
+
+build: setup ## Build the app (UI embedded) to build/bin/hookline
+	$(WAILS) build -tags $(GO_TAGS) -trimpath -s=false >build/wails-build.log 2>&1 || { cat build/wails-build.log; exit 1; }
+	@echo "built $(BIN)"
+
+run: build ## Build and open the desktop window (headless machines get `hookline serve`)
+	@if [[ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]]; then \
+		exec $(BIN); \
+	else \
+		echo "No display found: starting 'hookline serve' instead. Open the URL below in a browser (Ctrl-C stops it)."; \
+		exec $(BIN) serve; \
+	fi
+
+serve: build ## Build and run headless (`hookline serve`)
+	$(BIN) serve
+
+lint: build ## go vet, staticcheck and svelte-check
+	go vet -tags $(GO_TAGS) ./...
+	bin/staticcheck -tags $(GO_TAGS) ./...
+	cd frontend && npm run check
+
+test: setup build lint test-go test-fuzz test-frontend test-e2e test-desktop ## Run every test
+	@echo "make test: all suites passed"
+
+test-go: build ## Go tests with the race detector
+	go test -race -tags $(GO_TAGS) -count=1 ./...
+
+test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
+	@scripts/fuzz.sh $(FUZZTIME)
+
+test-frontend: setup ## vitest
+	cd frontend && npm test
+
+test-e2e: build ## Browser end-to-end tests against a real `hookline serve`
+	cd e2e && npm test
+
+test-desktop: build ## Desktop smoke test: the real window under Xvfb, screenshot checked
+	scripts/smoke-desktop.sh
+
+fuzz: build ## Each fuzz target for longer (FUZZTIME=60s)
+	@scripts/fuzz.sh $(if $(filter 3s,$(FUZZTIME)),60s,$(FUZZTIME))
+
+clean: ## Remove build output
+	rm -rf build/bin build/smoke frontend/dist bin
