@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestOpenStartCloseWithFallbackPort(t *testing.T) {
+	t.Parallel()
+	// Occupy a port, then ask the desktop config for it: it must fall back.
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := filepath.Join(t.TempDir(), "nested", "data")
+	cfg := Config{Mode: "desktop", DataDir: dir, Addr: busy.Addr().String(), AddrFallback: true}
+	ui := fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body>hi</body></html>")}}
+	m, err := Open(context.Background(), cfg, ui, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	info := m.Info()
+	if info.APIURL == "http://"+busy.Addr().String() || !strings.Contains(info.PortNote, "was busy") {
+		t.Errorf("no fallback: %+v", info)
+	}
+	res, err := http.Get(info.APIURL + "/api/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]string
+	json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if res.StatusCode != 200 || body["status"] != "ok" {
+		t.Errorf("health = %d %v", res.StatusCode, body)
+	}
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(context.Background()); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	st, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o700 {
+		t.Errorf("data folder mode %v, want 0700", st.Mode().Perm())
+	}
+}
+
+func TestServeModeDoesNotFallBack(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	m, err := Open(context.Background(), Config{Mode: "serve", DataDir: t.TempDir(), Addr: busy.Addr().String()}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	err = m.Start(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("err = %v, want a clear 'already in use'", err)
+	}
+}
+
+func TestUnwritableDataFolderIsNamed(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o600)
+	_, err := Open(context.Background(), Config{DataDir: filepath.Join(file, "data")}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(file, "data")) {
+		t.Fatalf("err = %v, want it to name the folder", err)
+	}
+}
