@@ -1,0 +1,116 @@
+package webhook
+
+import "encoding/json"
+
+// definition is the `_webhooks` content type, in Flotiq's CTD format (spec
+// §1.2, §5.2). Property set and order follow Flotiq's export so that
+// exported webhooks import unchanged; Hookline narrows `type` to async and
+// `executionMode` to url, limits actions to the four it runs, and adds
+// `signing_secret`. `code` stays (always "") only because Flotiq exports
+// carry it.
+const definition = `{
+  "name": "_webhooks",
+  "label": "Webhooks (internal)",
+  "internal": true,
+  "draftPublic": false,
+  "featuredImage": [],
+  "schemaDefinition": {
+    "type": "object",
+    "allOf": [
+      {"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+      {
+        "type": "object",
+        "properties": {
+          "name": {"type": "string", "minLength": 1},
+          "type": {"type": "string", "enum": ["async"], "default": "async"},
+          "executionMode": {"type": "string", "enum": ["url"], "default": "url"},
+          "content_type_definitions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {"content_type_definition_name": {"type": "string", "minLength": 1}}
+            }
+          },
+          "actions": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {"action": {"type": "string", "enum": ["Create", "Update", "Delete", "Custom"], "default": "Create"}}
+            }
+          },
+          "url": {"type": "string", "minLength": 1},
+          "code": {"type": "string", "default": ""},
+          "headers": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "header_name": {"type": "string", "pattern": "^[A-Za-z0-9-]+$"},
+                "header_value": {"type": "string"}
+              }
+            }
+          },
+          "enabled": {"type": "boolean"},
+          "signing_secret": {"type": "string", "pattern": "^(whsec_[A-Za-z0-9+/]+={0,2})?$"}
+        }
+      }
+    ],
+    "required": ["name", "url", "actions"],
+    "additionalProperties": false
+  },
+  "metaDefinition": {
+    "propertiesConfig": {
+      "name": {"label": "Name", "inputType": "text", "unique": false, "isTitlePart": true, "helpText": ""},
+      "type": {
+        "label": "Type", "inputType": "select", "unique": false, "helpText": "",
+        "options": ["async"],
+        "useOptionsWithLabels": true,
+        "optionsWithLabels": [{"value": "async", "label": "Content Object Changes Asynchronous (non-blocking)"}]
+      },
+      "executionMode": {"label": "Execution mode", "inputType": "select", "unique": false, "helpText": "", "options": ["url"]},
+      "content_type_definitions": {
+        "label": "Content type definitions", "inputType": "object", "unique": false,
+        "helpText": "If no type is selected, all types are listened for.",
+        "items": {
+          "order": ["content_type_definition_name"],
+          "propertiesConfig": {
+            "content_type_definition_name": {"label": "Content type definition name", "inputType": "text", "unique": false, "helpText": ""}
+          }
+        }
+      },
+      "actions": {
+        "label": "Actions", "inputType": "object", "unique": false, "helpText": "",
+        "items": {
+          "order": ["action"],
+          "propertiesConfig": {
+            "action": {"label": "Action", "inputType": "select", "unique": false, "helpText": "", "options": ["Create", "Update", "Delete", "Custom"]}
+          }
+        }
+      },
+      "url": {"label": "URL", "inputType": "text", "unique": false, "helpText": ""},
+      "code": {"label": "Code", "inputType": "textarea", "unique": false, "hidden": true, "helpText": ""},
+      "headers": {
+        "label": "Headers", "inputType": "object", "unique": false, "helpText": "",
+        "items": {
+          "order": ["header_name", "header_value"],
+          "propertiesConfig": {
+            "header_name": {"label": "Header name", "inputType": "text", "unique": false, "helpText": ""},
+            "header_value": {"label": "Header value", "inputType": "text", "unique": false, "helpText": ""}
+          }
+        }
+      },
+      "enabled": {"label": "Enabled", "inputType": "checkbox", "unique": false, "helpText": ""},
+      "signing_secret": {
+        "label": "Signing secret", "inputType": "text", "unique": false, "isPassword": true,
+        "helpText": "Standard Webhooks secret (whsec_…). When set, every request carries a webhook-signature header."
+      }
+    },
+    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret"]
+  }
+}`
+
+// Definition returns the `_webhooks` content type definition, ready to be
+// installed as an internal type.
+func Definition() json.RawMessage {
+	return json.RawMessage(definition)
+}

@@ -1,0 +1,162 @@
+// Package webhook owns webhook definitions: the internal `_webhooks` content
+// type they are stored as, their validation, matching a content change to
+// the webhooks it triggers, the payload sent, and Standard Webhooks signing.
+//
+// It holds no state and does no I/O; storing definitions is the content
+// service's job and sending is the delivery package's.
+package webhook
+
+import (
+	"fmt"
+	"slices"
+)
+
+// TypeName is the internal content type that webhook definitions are stored as.
+const TypeName = "_webhooks"
+
+// TypeAsync is the only webhook type Hookline runs for now: Flotiq's
+// "Content Object Changes Asynchronous (non-blocking)".
+const TypeAsync = "async"
+
+// ModeURL is the only execution mode: the webhook POSTs to its URL.
+const ModeURL = "url"
+
+// Actions a webhook can listen for, in the order the UI offers them.
+var Actions = []string{"Create", "Update", "Delete", "Custom"}
+
+// Header is one header the webhook adds to its requests.
+type Header struct {
+	Name  string `json:"header_name"`
+	Value string `json:"header_value"`
+}
+
+// Webhook is a parsed `_webhooks` object.
+type Webhook struct {
+	ID            string   `json:"id"`
+	Name          string   `json:"name"`
+	Type          string   `json:"type"`
+	ExecutionMode string   `json:"executionMode"`
+	URL           string   `json:"url"`
+	Enabled       bool     `json:"enabled"`
+	Actions       []string `json:"actions"`
+	// ContentTypes empty means every content type.
+	ContentTypes []string `json:"contentTypes"`
+	Headers      []Header `json:"headers"`
+	// SigningSecret is Hookline's extension ("whsec_…"); empty means requests
+	// go unsigned. It never leaves the process except as a signature, so it
+	// has no JSON form here.
+	SigningSecret string `json:"-"`
+}
+
+// FromObject parses a stored `_webhooks` object. It checks shapes only (a
+// field of the wrong JSON type is an error); Validate is what enforces the
+// rules when a definition is written. Missing type and executionMode take
+// Flotiq's defaults, async and url.
+func FromObject(obj map[string]any) (Webhook, error) {
+	w := Webhook{Type: TypeAsync, ExecutionMode: ModeURL}
+	var err error
+	str := func(key string, dst *string) {
+		v, ok := obj[key]
+		if !ok || v == nil || err != nil {
+			return
+		}
+		s, isStr := v.(string)
+		if !isStr {
+			err = fmt.Errorf("webhook %s: %s is %T, want a string", w.ID, key, v)
+			return
+		}
+		*dst = s
+	}
+	str("id", &w.ID)
+	str("name", &w.Name)
+	str("type", &w.Type)
+	str("executionMode", &w.ExecutionMode)
+	str("url", &w.URL)
+	str("signing_secret", &w.SigningSecret)
+	if err != nil {
+		return Webhook{}, err
+	}
+	if w.Type == "" {
+		w.Type = TypeAsync
+	}
+	if w.ExecutionMode == "" {
+		w.ExecutionMode = ModeURL
+	}
+	switch v := obj["enabled"].(type) {
+	case nil:
+	case bool:
+		w.Enabled = v
+	default:
+		return Webhook{}, fmt.Errorf("webhook %s: enabled is %T, want a boolean", w.ID, v)
+	}
+	if w.Actions, err = listField(obj, "actions", "action"); err != nil {
+		return Webhook{}, fmt.Errorf("webhook %s: %w", w.ID, err)
+	}
+	if w.ContentTypes, err = listField(obj, "content_type_definitions", "content_type_definition_name"); err != nil {
+		return Webhook{}, fmt.Errorf("webhook %s: %w", w.ID, err)
+	}
+	hs, err := items(obj, "headers")
+	if err != nil {
+		return Webhook{}, fmt.Errorf("webhook %s: %w", w.ID, err)
+	}
+	for i, h := range hs {
+		name, ok1 := h["header_name"].(string)
+		value, ok2 := h["header_value"].(string)
+		if !ok1 || (!ok2 && h["header_value"] != nil) {
+			return Webhook{}, fmt.Errorf("webhook %s: headers[%d] needs string header_name and header_value", w.ID, i)
+		}
+		w.Headers = append(w.Headers, Header{Name: name, Value: value})
+	}
+	return w, nil
+}
+
+// items returns obj[key] as a list of objects; a missing or null key is an
+// empty list.
+func items(obj map[string]any, key string) ([]map[string]any, error) {
+	raw, ok := obj[key]
+	if !ok || raw == nil {
+		return nil, nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s is %T, want an array", key, raw)
+	}
+	out := make([]map[string]any, 0, len(list))
+	for i, it := range list {
+		m, ok := it.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s[%d] is %T, want an object", key, i, it)
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// listField flattens Flotiq's list-of-one-field-objects shape, e.g.
+// [{"action":"Create"}] → ["Create"].
+func listField(obj map[string]any, key, field string) ([]string, error) {
+	its, err := items(obj, key)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for i, it := range its {
+		s, ok := it[field].(string)
+		if !ok {
+			return nil, fmt.Errorf("%s[%d].%s is %T, want a string", key, i, field, it[field])
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Matches reports whether a change with this action to an object of this
+// content type triggers w: w is enabled, lists the action, and either lists
+// no content types (meaning all) or lists this one. Custom deliveries are
+// matched the same way, with action "Custom".
+func (w Webhook) Matches(action, contentType string) bool {
+	if !w.Enabled || !slices.Contains(w.Actions, action) {
+		return false
+	}
+	return len(w.ContentTypes) == 0 || slices.Contains(w.ContentTypes, contentType)
+}
