@@ -17,6 +17,7 @@ import (
 	"hookline/backend/auth"
 	"hookline/backend/content"
 	"hookline/backend/events"
+	"hookline/backend/inbox"
 	"hookline/backend/store"
 )
 
@@ -26,6 +27,7 @@ type Options struct {
 	Keys    *auth.Keys
 	Bus     *events.Bus
 	Content *content.Service
+	Inbox   *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
 	// AllowRemote accepts any Host header. Only with --allow-remote.
@@ -40,6 +42,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	content *content.Service
+	inbox   *inbox.Service
 	handler http.Handler
 	srv     *http.Server
 	addr    string
@@ -53,7 +56,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{opts: opts, log: opts.Logger, content: opts.Content}
+	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.guard(mux)
@@ -72,6 +75,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/ui/keys", s.authed(http.HandlerFunc(s.handleKeys)))
 	mux.Handle("POST /api/ui/keys/{which}", s.authed(http.HandlerFunc(s.handleRegenerateKey)))
 	s.contentRoutes(mux)
+	s.inboxRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))
