@@ -1,0 +1,170 @@
+package content
+
+import (
+	"context"
+	"strings"
+
+	"hookline/backend/errs"
+)
+
+// MaxLimit is the largest page Flotiq serves.
+const MaxLimit = 1000
+
+// ListQuery selects a page of objects (GET /api/v1/content/{type}).
+type ListQuery struct {
+	// Page is 1-based; Limit is the page size (at most MaxLimit). Zero
+	// values mean 1 and 20.
+	Page, Limit int
+	// OrderBy is "id", "internal.createdAt" (default), another internal.*
+	// field, or a property path.
+	OrderBy string
+	// OrderDirection is asc (default) or desc.
+	OrderDirection string
+	// Filters is the raw filters JSON (see ParseFilters).
+	Filters string
+	// IDs keeps only these ids.
+	IDs []string
+	// EmptyFirst puts objects without a value for OrderBy first.
+	EmptyFirst bool
+	// Hydrate replaces relations with the related objects, 1 or 2 levels.
+	Hydrate int
+}
+
+// Page is one page of objects and how many matched in all.
+type Page struct {
+	Data  []Object `json:"data"`
+	Total int      `json:"total"`
+}
+
+// orderColumns maps sortable internal fields to indexed columns.
+var orderColumns = map[string]string{
+	"":                       "created_at",
+	"internal.createdAt":     "created_at",
+	"internal.updatedAt":     "updated_at",
+	"internal.deletedAt":     "deleted_at",
+	"internal.objectTitle":   "title",
+	"internal.latestVersion": "latest_version",
+	"id":                     "id",
+}
+
+// List returns one page of live objects.
+//
+// Sorting by created/updated time, id or the title walks a partial index
+// over the type's live objects; the page itself is found on the index alone
+// and only its rows are read, so deep pages stay cheap.
+func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page, error) {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.Limit < 1 {
+		q.Limit = 20
+	}
+	if q.Limit > MaxLimit {
+		return Page{}, errs.InvalidField("limit", "Must be at most %d", MaxLimit)
+	}
+	db := s.db.R.WithContext(ctx)
+	td, err := s.loadType(db, typeName, true)
+	if err != nil {
+		return Page{}, err
+	}
+	filters, err := ParseFilters(q.Filters)
+	if err != nil {
+		return Page{}, err
+	}
+	where := []string{"type = ?", "deleted_at IS NULL"}
+	args := []any{typeName}
+	for _, f := range filters {
+		frag, err := filterSQL(f)
+		if err != nil {
+			return Page{}, err
+		}
+		where = append(where, frag.sql)
+		args = append(args, frag.args...)
+	}
+	if len(q.IDs) > 0 {
+		where = append(where, "id IN ("+placeholders(len(q.IDs))+")")
+		for _, id := range q.IDs {
+			args = append(args, id)
+		}
+	}
+	whereSQL := strings.Join(where, " AND ")
+
+	order, orderArgs, err := orderSQL(td, q)
+	if err != nil {
+		return Page{}, err
+	}
+
+	var total int
+	if err := db.Raw(`SELECT COUNT(*) FROM objects WHERE `+whereSQL, args...).Scan(&total).Error; err != nil {
+		return Page{}, err
+	}
+	page := Page{Data: []Object{}, Total: total}
+	offset := (q.Page - 1) * q.Limit
+	if offset >= total {
+		return page, nil
+	}
+	// The inner query finds the page's rowids; the outer one reads only
+	// those rows.
+	sql := `SELECT ` + objectColumns + ` FROM objects WHERE rowid IN (SELECT rowid FROM objects WHERE ` + whereSQL +
+		` ORDER BY ` + order + ` LIMIT ? OFFSET ?) ORDER BY ` + order
+	all := append(append(append(append([]any{}, args...), orderArgs...), q.Limit, offset), orderArgs...)
+	var rows []objectRow
+	if err := db.Raw(sql, all...).Scan(&rows).Error; err != nil {
+		return Page{}, err
+	}
+	for i := range rows {
+		o, err := rows[i].object()
+		if err != nil {
+			return Page{}, err
+		}
+		page.Data = append(page.Data, o)
+	}
+	if q.Hydrate > 0 {
+		if err := s.hydrate(ctx, page.Data, min(q.Hydrate, 2)); err != nil {
+			return Page{}, err
+		}
+	}
+	return page, nil
+}
+
+// orderSQL returns the ORDER BY clause. Ties break on id so that pages are
+// stable.
+func orderSQL(td *typeDef, q ListQuery) (string, []any, error) {
+	desc, err := direction(q.OrderDirection)
+	if err != nil {
+		return "", nil, err
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	if col, ok := orderColumns[q.OrderBy]; ok {
+		if col == "id" {
+			return "id" + dir, nil, nil
+		}
+		return col + dir + ", id" + dir, nil, nil
+	}
+	field := q.OrderBy
+	if strings.HasPrefix(field, "internal.") || !fieldRe.MatchString(field) || strings.Contains(field, "[*]") {
+		return "", nil, errs.InvalidField("order_by", "Cannot order by %q", field)
+	}
+	root := field
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		root = field[:i]
+	}
+	if td.props.byName[root] == nil {
+		return "", nil, errs.InvalidField("order_by", "Cannot order by %q: no such property", field)
+	}
+	if field == td.titleProp() {
+		// objectTitle is exactly this property's value, and it is indexed.
+		return "title" + dir + ", id" + dir, nil, nil
+	}
+	path := "$." + field
+	// Objects without a value go last unless EmptyFirst asks otherwise.
+	empties := " ASC"
+	if q.EmptyFirst {
+		empties = " DESC"
+	}
+	sql := "(json_extract(data, ?) IS NULL OR json_extract(data, ?) = '')" + empties + ", json_extract(data, ?)" + dir + ", id" + dir
+	return sql, []any{path, path, path}, nil
+}

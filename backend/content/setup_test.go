@@ -1,0 +1,163 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"hookline/backend/store"
+)
+
+// testBundle holds the collaborators of a Service under test.
+type testBundle struct {
+	db    *store.DB
+	hook  *recordingHook
+	clock *fakeClock
+}
+
+// setup returns a Service over a fresh database in t.TempDir(), with a
+// recording hook and a clock that ticks one second per reading.
+func setup(t *testing.T, internal ...InternalType) (*Service, *testBundle) {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	b := &testBundle{db: db, hook: &recordingHook{}, clock: &fakeClock{t: time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)}}
+	s := New(db, Options{Hook: b.hook, Now: b.clock.Now, Internal: internal})
+	return s, b
+}
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Second)
+	return c.t
+}
+
+// recordingHook records changes; with fail set it refuses them.
+type recordingHook struct {
+	mu        sync.Mutex
+	changes   []Change
+	committed int
+	fail      error
+}
+
+func (h *recordingHook) ChangedTx(ctx context.Context, tx *gorm.DB, c Change) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.fail != nil {
+		return h.fail
+	}
+	// Prove the hook runs inside the writing transaction: the object is
+	// visible through tx already.
+	if c.Action != ActionDelete {
+		var n int
+		tx.Raw(`SELECT COUNT(*) FROM objects WHERE type = ? AND id = ? AND deleted_at IS NULL`, c.ContentType, c.ObjectID).Scan(&n)
+		if n != 1 {
+			return errInvisible
+		}
+	}
+	h.changes = append(h.changes, c)
+	return nil
+}
+
+func (h *recordingHook) Committed() {
+	h.mu.Lock()
+	h.committed++
+	h.mu.Unlock()
+}
+
+func (h *recordingHook) reset() {
+	h.mu.Lock()
+	h.changes, h.committed = nil, 0
+	h.mu.Unlock()
+}
+
+func (h *recordingHook) snapshot() ([]Change, int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]Change(nil), h.changes...), h.committed
+}
+
+type hookErr string
+
+func (e hookErr) Error() string { return string(e) }
+
+const errInvisible = hookErr("change not visible inside the transaction")
+
+// mustJSON decodes a JSON literal into a map, failing the test on error.
+func mustJSON(t testing.TB, s string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		t.Fatalf("bad test JSON: %v\n%s", err, s)
+	}
+	return m
+}
+
+// ctd builds a user type definition from property schema and meta JSON
+// fragments, with order following the given names.
+func ctd(t testing.TB, name string, required []string, props map[string][2]string, order ...string) map[string]any {
+	t.Helper()
+	schemaProps := map[string]any{}
+	meta := map[string]any{}
+	for n, p := range props {
+		schemaProps[n] = mustJSON(t, p[0])
+		meta[n] = mustJSON(t, p[1])
+	}
+	req := []any{}
+	for _, r := range required {
+		req = append(req, r)
+	}
+	ord := []any{}
+	for _, o := range order {
+		ord = append(ord, o)
+	}
+	return map[string]any{
+		"name":  name,
+		"label": name,
+		"schemaDefinition": map[string]any{
+			"type":                 "object",
+			"allOf":                []any{map[string]any{"$ref": abstractRef}, map[string]any{"type": "object", "properties": schemaProps}},
+			"required":             req,
+			"additionalProperties": false,
+		},
+		"metaDefinition": map[string]any{"propertiesConfig": meta, "order": ord},
+	}
+}
+
+// blogpostsJSON is the docs' example type, with an extra key a real export
+// carries.
+const blogpostsJSON = `{
+  "name": "blogposts", "label": "Blog Posts", "draftPublic": false, "featuredImage": [],
+  "schemaDefinition": {
+    "type": "object",
+    "allOf": [
+      {"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+      {"type": "object", "properties": {
+        "title": {"type": "string", "minLength": 1},
+        "postContent": {"type": "string", "minLength": 1}}}
+    ],
+    "required": ["title", "postContent"],
+    "additionalProperties": false
+  },
+  "metaDefinition": {
+    "propertiesConfig": {
+      "title": {"label": "Title", "inputType": "text", "unique": true, "isTitlePart": true},
+      "postContent": {"label": "Post content", "inputType": "richtext", "unique": false}
+    },
+    "order": ["title", "postContent"]
+  }
+}`

@@ -1,0 +1,356 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"hookline/backend/errs"
+)
+
+// TypeQuery selects a page of content types (GET /api/v1/internal/contenttype).
+type TypeQuery struct {
+	// Page is 1-based; Limit is the page size. Zero values mean 1 and 20.
+	Page, Limit int
+	// OrderBy is name (default), id, createdAt or updatedAt.
+	OrderBy string
+	// OrderDirection is asc (default) or desc.
+	OrderDirection string
+	// Name and Label are case-insensitive "contains" filters.
+	Name, Label string
+	// Names keeps only these names (case-insensitive exact match).
+	Names []string
+	// Internal, when set, keeps only internal (true) or user (false) types.
+	Internal *bool
+}
+
+// GetTypeOptions shapes GetType's answer like Flotiq's query parameters.
+type GetTypeOptions struct {
+	// ResolveRef inlines allOf into a flat schemaDefinition.properties that
+	// also lists id and internal.
+	ResolveRef bool
+	// StrictSchema (with ResolveRef) answers {"schema": {type, properties,
+	// required}} only, for OpenAPI 3.0 tools.
+	StrictSchema bool
+}
+
+type typeRow struct {
+	Name       string
+	ID         string
+	Definition string
+	Rev        int64
+	CreatedAt  string
+	UpdatedAt  string
+}
+
+const typeColumns = `name, id, definition, rev, created_at, updated_at`
+
+// loadType returns the named type as q sees it. Internal types come from
+// memory. User types are parsed once per stored rev; only types read from
+// committed state (committed=true) enter the cache, so a change that rolls
+// back can never be served from it.
+func (s *Service) loadType(q *gorm.DB, name string, committed bool) (*typeDef, error) {
+	if td := s.internal[name]; td != nil {
+		return td, nil
+	}
+	var rows []typeRow
+	if err := q.Raw(`SELECT `+typeColumns+` FROM content_types WHERE name = ?`, name).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, notFoundType(name)
+	}
+	return s.typeFromRow(rows[0], committed)
+}
+
+func (s *Service) typeFromRow(r typeRow, committed bool) (*typeDef, error) {
+	s.mu.Lock()
+	c := s.cache[r.Name]
+	s.mu.Unlock()
+	if c != nil && c.rev == r.Rev && c.id == r.ID {
+		return c, nil
+	}
+	var def map[string]any
+	if err := json.Unmarshal([]byte(r.Definition), &def); err != nil {
+		return nil, fmt.Errorf("stored type %s: %w", r.Name, err)
+	}
+	td, fields := parseType(def, false)
+	if td.schema == nil {
+		return nil, fmt.Errorf("stored type %s no longer validates: %v", r.Name, fields.Err())
+	}
+	td.id, td.rev, td.createdAt, td.updatedAt = r.ID, r.Rev, r.CreatedAt, r.UpdatedAt
+	if committed {
+		s.mu.Lock()
+		s.cache[r.Name] = td
+		s.mu.Unlock()
+	}
+	return td, nil
+}
+
+func (s *Service) forget(name string) {
+	s.mu.Lock()
+	delete(s.cache, name)
+	s.mu.Unlock()
+}
+
+// definition renders td the way the API returns a CTD.
+func (td *typeDef) definition() Definition {
+	d := cloneMap(td.raw)
+	d["id"] = td.id
+	d["name"] = td.name
+	d["internal"] = td.internal
+	d["createdAt"] = formatTypeTime(td.createdAt)
+	d["updatedAt"] = formatTypeTime(td.updatedAt)
+	d["deletedAt"] = nil
+	return d
+}
+
+// resolved is the flat schema Flotiq returns for resolveRef=true.
+func (td *typeDef) resolved(strict bool) Definition {
+	props := map[string]any{
+		"id": map[string]any{"type": "string"},
+		"internal": map[string]any{"type": "object", "properties": map[string]any{
+			"contentType": map[string]any{"type": "string"}, "createdAt": map[string]any{"type": "string"},
+			"updatedAt": map[string]any{"type": "string"}, "deletedAt": map[string]any{"type": "string"},
+			"objectTitle": map[string]any{"type": "string"}, "latestVersion": map[string]any{"type": "number"},
+		}},
+	}
+	for n, p := range td.props.byName {
+		props[n] = cloneMap(p.schema)
+	}
+	req := toAnyList(sortedKeys(td.props.required))
+	if strict {
+		return Definition{"schema": map[string]any{"type": "object", "properties": props, "required": req}}
+	}
+	d := td.definition()
+	d["schemaDefinition"] = map[string]any{"type": "object", "properties": props, "required": req, "additionalProperties": false}
+	return d
+}
+
+// ListTypes returns one page of content types and the number that matched.
+func (s *Service) ListTypes(ctx context.Context, q TypeQuery) ([]Definition, int, error) {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.Limit < 1 {
+		q.Limit = 20
+	}
+	var rows []typeRow
+	if err := s.db.R.WithContext(ctx).Raw(`SELECT ` + typeColumns + ` FROM content_types`).Scan(&rows).Error; err != nil {
+		return nil, 0, err
+	}
+	var all []*typeDef
+	for _, r := range rows {
+		td, err := s.typeFromRow(r, true)
+		if err != nil {
+			return nil, 0, err
+		}
+		all = append(all, td)
+	}
+	for _, td := range s.internal {
+		all = append(all, td)
+	}
+	var names []string
+	for _, n := range q.Names {
+		names = append(names, strings.ToLower(n))
+	}
+	kept := all[:0]
+	for _, td := range all {
+		switch {
+		case q.Internal != nil && td.internal != *q.Internal:
+		case q.Name != "" && !strings.Contains(strings.ToLower(td.name), strings.ToLower(q.Name)):
+		case q.Label != "" && !strings.Contains(strings.ToLower(fmt.Sprint(td.raw["label"])), strings.ToLower(q.Label)):
+		case len(names) > 0 && !slices.Contains(names, strings.ToLower(td.name)):
+		default:
+			kept = append(kept, td)
+		}
+	}
+	key := func(td *typeDef) string { return td.name }
+	switch q.OrderBy {
+	case "", "name":
+	case "id":
+		key = func(td *typeDef) string { return td.id }
+	case "createdAt":
+		key = func(td *typeDef) string { return td.createdAt }
+	case "updatedAt":
+		key = func(td *typeDef) string { return td.updatedAt }
+	default:
+		return nil, 0, errs.InvalidField("order_by", "Must be one of name, id, createdAt, updatedAt")
+	}
+	desc, err := direction(q.OrderDirection)
+	if err != nil {
+		return nil, 0, err
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		a, b := key(kept[i]), key(kept[j])
+		if a == b {
+			a, b = kept[i].name, kept[j].name
+		}
+		if desc {
+			return a > b
+		}
+		return a < b
+	})
+	total := len(kept)
+	start := min((q.Page-1)*q.Limit, total)
+	end := min(start+q.Limit, total)
+	out := make([]Definition, 0, end-start)
+	for _, td := range kept[start:end] {
+		out = append(out, td.definition())
+	}
+	return out, total, nil
+}
+
+func direction(d string) (desc bool, err error) {
+	switch strings.ToLower(d) {
+	case "", "asc":
+		return false, nil
+	case "desc":
+		return true, nil
+	}
+	return false, errs.InvalidField("order_direction", "Must be asc or desc")
+}
+
+// GetType returns one content type.
+func (s *Service) GetType(ctx context.Context, name string, opts GetTypeOptions) (Definition, error) {
+	td, err := s.loadType(s.db.R.WithContext(ctx), name, true)
+	if err != nil {
+		return nil, err
+	}
+	if opts.ResolveRef {
+		return td.resolved(opts.StrictSchema), nil
+	}
+	return td.definition(), nil
+}
+
+// CreateType validates and stores a new content type. Extra keys of the
+// definition are kept as given.
+func (s *Service) CreateType(ctx context.Context, def map[string]any) (Definition, error) {
+	td, f := parseType(def, false)
+	if len(f) > 0 {
+		return nil, f.Err()
+	}
+	if s.internal[td.name] != nil {
+		return nil, errs.InvalidField("name", "This value is already used")
+	}
+	raw, err := json.Marshal(td.raw)
+	if err != nil {
+		return nil, err
+	}
+	td.id = newUUID()
+	td.createdAt = s.stamp()
+	td.updatedAt = td.createdAt
+	td.rev = 1
+	err = s.write(ctx, func(w *txWriter) error {
+		var n int
+		if err := w.tx.Raw(`SELECT COUNT(*) FROM content_types WHERE name = ?`, td.name).Scan(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.InvalidField("name", "This value is already used")
+		}
+		// Objects left behind by an earlier type of this name are removed
+		// with it (see DeleteType); make sure none linger.
+		if err := purgeObjectsTx(w.tx, td.name); err != nil {
+			return err
+		}
+		return w.tx.Exec(`INSERT INTO content_types(name, id, definition, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			td.name, td.id, string(raw), td.rev, td.createdAt, td.updatedAt).Error
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.forget(td.name)
+	return td.definition(), nil
+}
+
+// UpdateType replaces a content type and migrates its objects as Flotiq
+// does (§1.10): values of removed properties are stripped, values of
+// properties whose type changed are converted, and every touched object gets
+// a new version. If any object cannot satisfy the new definition, nothing
+// changes and the error names the objects.
+func (s *Service) UpdateType(ctx context.Context, name string, def map[string]any) (Definition, error) {
+	if s.internal[name] != nil {
+		return nil, errs.New(errs.Forbidden, "The internal content type %s cannot be changed", name)
+	}
+	def = cloneMap(def)
+	if def["name"] == nil {
+		def["name"] = name
+	}
+	if n, _ := def["name"].(string); n != name {
+		return nil, errs.InvalidField("name", "Renaming a content type is not supported; the name must stay %q", name)
+	}
+	next, f := parseType(def, false)
+	if len(f) > 0 {
+		return nil, f.Err()
+	}
+	raw, err := json.Marshal(next.raw)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, func(w *txWriter) error {
+		prev, err := s.loadType(w.tx, name, false)
+		if err != nil {
+			return err
+		}
+		next.id, next.createdAt, next.rev = prev.id, prev.createdAt, prev.rev+1
+		next.updatedAt = s.stamp()
+		if err := s.migrateObjectsTx(w, prev, next); err != nil {
+			return err
+		}
+		return w.tx.Exec(`UPDATE content_types SET definition = ?, rev = ?, updated_at = ? WHERE name = ?`,
+			string(raw), next.rev, next.updatedAt, name).Error
+	})
+	s.forget(name)
+	if err != nil {
+		return nil, err
+	}
+	return next.definition(), nil
+}
+
+// DeleteType removes a content type that has no objects. Flotiq answers a
+// type with objects with 400 {"errors":[...]}; the error carries that shape.
+func (s *Service) DeleteType(ctx context.Context, name string) error {
+	if s.internal[name] != nil {
+		return errs.New(errs.Forbidden, "The internal content type %s cannot be deleted", name)
+	}
+	err := s.write(ctx, func(w *txWriter) error {
+		if _, err := s.loadType(w.tx, name, false); err != nil {
+			return err
+		}
+		var live int
+		if err := w.tx.Raw(`SELECT COUNT(*) FROM objects WHERE type = ? AND deleted_at IS NULL`, name).Scan(&live).Error; err != nil {
+			return err
+		}
+		if live > 0 {
+			return &errs.Error{Code: errs.Invalid, Message: "Content Type has objects, you can't remove it!",
+				Fields: map[string][]string{"errors": {"Content Type has objects, you can't remove it!"}}}
+		}
+		// Removed objects and their versions go with the type: a later type
+		// of the same name must not inherit them.
+		if err := purgeObjectsTx(w.tx, name); err != nil {
+			return err
+		}
+		return w.tx.Exec(`DELETE FROM content_types WHERE name = ?`, name).Error
+	})
+	s.forget(name)
+	return err
+}
+
+func purgeObjectsTx(tx *gorm.DB, typeName string) error {
+	for _, q := range []string{
+		`DELETE FROM object_refs WHERE type = ?`,
+		`DELETE FROM object_versions WHERE type = ?`,
+		`DELETE FROM objects WHERE type = ?`,
+	} {
+		if err := tx.Exec(q, typeName).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
