@@ -8,3 +8,33 @@ export function Info():Promise<app.Info>;
 export function Keys():Promise<auth.KeySet>;
 
 export function RegenerateKey(arg1:string):Promise<auth.KeySet>;
+
+// Hand-written until `wails build` regenerates this file from app.go; the
+// names and argument orders match the Go methods.
+export function ListTypes(arg1:number,arg2:number,arg3:boolean):Promise<Record<string, any>>;
+
+export function GetType(arg1:string):Promise<Record<string, any>>;
+
+export function CreateType(arg1:Record<string, any>):Promise<Record<string, any>>;
+
+export function UpdateType(arg1:string,arg2:Record<string, any>):Promise<Record<string, any>>;
+
+export function DeleteType(arg1:string):Promise<void>;
+
+export function ListObjects(arg1:string,arg2:{page:number;limit:number;orderBy:string;orderDirection:string;filters:string}):Promise<Record<string, any>>;
+
+export function GetObject(arg1:string,arg2:string):Promise<Record<string, any>>;
+
+export function CreateObject(arg1:string,arg2:Record<string, any>):Promise<Record<string, any>>;
+
+export function UpdateObject(arg1:string,arg2:string,arg3:Record<string, any>):Promise<Record<string, any>>;
+
+export function PatchObject(arg1:string,arg2:string,arg3:Record<string, any>):Promise<Record<string, any>>;
+
+export function DeleteObject(arg1:string,arg2:string):Promise<void>;
+
+export function DeleteObjects(arg1:string,arg2:Array<string>):Promise<Record<string, any>>;
+
+export function ListVersions(arg1:string,arg2:string):Promise<Record<string, any>>;
+
+export function GetVersion(arg1:string,arg2:string,arg3:number):Promise<Record<string, any>>;

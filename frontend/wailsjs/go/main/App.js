@@ -13,3 +13,61 @@ export function Keys() {
 export function RegenerateKey(arg1) {
   return window['go']['main']['App']['RegenerateKey'](arg1);
 }
+
+// Hand-written until `wails build` regenerates this file from app.go.
+
+export function ListTypes(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ListTypes'](arg1, arg2, arg3);
+}
+
+export function GetType(arg1) {
+  return window['go']['main']['App']['GetType'](arg1);
+}
+
+export function CreateType(arg1) {
+  return window['go']['main']['App']['CreateType'](arg1);
+}
+
+export function UpdateType(arg1, arg2) {
+  return window['go']['main']['App']['UpdateType'](arg1, arg2);
+}
+
+export function DeleteType(arg1) {
+  return window['go']['main']['App']['DeleteType'](arg1);
+}
+
+export function ListObjects(arg1, arg2) {
+  return window['go']['main']['App']['ListObjects'](arg1, arg2);
+}
+
+export function GetObject(arg1, arg2) {
+  return window['go']['main']['App']['GetObject'](arg1, arg2);
+}
+
+export function CreateObject(arg1, arg2) {
+  return window['go']['main']['App']['CreateObject'](arg1, arg2);
+}
+
+export function UpdateObject(arg1, arg2, arg3) {
+  return window['go']['main']['App']['UpdateObject'](arg1, arg2, arg3);
+}
+
+export function PatchObject(arg1, arg2, arg3) {
+  return window['go']['main']['App']['PatchObject'](arg1, arg2, arg3);
+}
+
+export function DeleteObject(arg1, arg2) {
+  return window['go']['main']['App']['DeleteObject'](arg1, arg2);
+}
+
+export function DeleteObjects(arg1, arg2) {
+  return window['go']['main']['App']['DeleteObjects'](arg1, arg2);
+}
+
+export function ListVersions(arg1, arg2) {
+  return window['go']['main']['App']['ListVersions'](arg1, arg2);
+}
+
+export function GetVersion(arg1, arg2, arg3) {
+  return window['go']['main']['App']['GetVersion'](arg1, arg2, arg3);
+}
