@@ -74,3 +74,9 @@ func isStub(m map[string]any) bool {
 	_, _, ok = parseDataURL(u)
 	return ok
 }
+
+// Hydrate replaces relation stubs in objs with the related objects, depth
+// levels deep (at most 2, as Flotiq allows).
+func (s *Service) Hydrate(ctx context.Context, depth int, objs ...Object) error {
+	return s.hydrate(ctx, objs, min(depth, 2))
+}

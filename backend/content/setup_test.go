@@ -161,3 +161,47 @@ const blogpostsJSON = `{
     "order": ["title", "postContent"]
   }
 }`
+
+var zeroTime time.Time
+
+// webhooksJSON is shaped like Flotiq's _webhooks type (§5.2), including
+// the if/then/else kept inside properties.
+const webhooksJSON = `{
+  "name": "_webhooks", "label": "Webhooks (internal)", "internal": true,
+  "schemaDefinition": {
+    "type": "object",
+    "allOf": [
+      {"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+      {"type": "object", "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "type": {"type": "string", "default": "async"},
+        "executionMode": {"type": "string", "default": "url"},
+        "url": {"type": "string"},
+        "code": {"type": "string", "default": ""},
+        "enabled": {"type": "boolean"},
+        "actions": {"type": "array", "items": {"type": "object", "properties": {"action": {"type": "string", "default": "Create"}}}},
+        "content_type_definitions": {"type": "array", "items": {"type": "object", "properties": {"content_type_definition_name": {"type": "string"}}}},
+        "headers": {"type": "array", "items": {"type": "object", "properties": {"header_name": {"type": "string", "pattern": "^[a-zA-Z0-9-]*$"}, "header_value": {"type": "string"}}}},
+        "if": {"properties": {"executionMode": {"const": "code"}}},
+        "then": {"properties": {"code": {"minLength": 1}}},
+        "else": {"properties": {"url": {"minLength": 1}}}
+      }}
+    ],
+    "required": ["name", "actions", "content_type_definitions"],
+    "additionalProperties": false
+  },
+  "metaDefinition": {
+    "propertiesConfig": {
+      "name": {"label": "Name", "inputType": "text", "unique": false, "isTitlePart": true},
+      "type": {"label": "Type", "inputType": "select", "unique": false, "options": ["async", "sync", "ctd"]},
+      "executionMode": {"label": "Execution mode", "inputType": "select", "unique": false, "options": ["url", "code"]},
+      "url": {"label": "URL", "inputType": "text", "unique": false},
+      "code": {"label": "Code", "inputType": "text", "unique": false},
+      "enabled": {"label": "Enabled", "inputType": "checkbox", "unique": false},
+      "actions": {"label": "Actions", "inputType": "object", "unique": false, "items": {"order": ["action"], "propertiesConfig": {"action": {"label": "Action", "inputType": "select", "unique": false, "options": ["Create", "Update", "Delete", "Custom"]}}}},
+      "content_type_definitions": {"label": "Types", "inputType": "object", "unique": false, "items": {"order": ["content_type_definition_name"], "propertiesConfig": {"content_type_definition_name": {"label": "Type", "inputType": "text", "unique": false}}}},
+      "headers": {"label": "Headers", "inputType": "object", "unique": false, "items": {"order": ["header_name", "header_value"], "propertiesConfig": {"header_name": {"label": "Name", "inputType": "text", "unique": false}, "header_value": {"label": "Value", "inputType": "text", "unique": false}}}}
+    },
+    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled"]
+  }
+}`

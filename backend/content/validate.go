@@ -201,6 +201,11 @@ var dateLayouts = []string{
 	"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02",
 }
 
+// ParseDate reads the date and date-time forms Hookline accepts wherever
+// Flotiq takes a date: RFC 3339, "2006-01-02 15:04:05", "2006-01-02" and
+// the like. Times without a zone are UTC.
+func ParseDate(s string) (time.Time, error) { return parseDate(s) }
+
 func parseDate(s string) (time.Time, error) {
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
