@@ -122,8 +122,10 @@ export interface DataSource {
 
 /** One entry of an object's version list. */
 export interface ObjectVersion extends ContentObject {
-  version?: number;
+  version: number;
   current?: boolean;
+  createdAt?: string;
+  updatedAt?: string;
 }
 
 /** Query for a page of objects; filters is Flotiq's filters JSON, or "". */

@@ -189,3 +189,13 @@ describe('modelPathOf', () => {
     expect(modelPathOf(server, m)).toBe(model);
   });
 });
+
+describe('suggested names', () => {
+  it('derives keys and type names from labels', async () => {
+    const { keyFromLabel, nameFromLabel } = await import('./model');
+    expect(keyFromLabel('Unit price')).toBe('unitPrice');
+    expect(keyFromLabel('Café 2 go')).toBe('cafe2Go');
+    expect(keyFromLabel('3D')).toBe('_3d');
+    expect(nameFromLabel('Blog Posts 2')).toBe('blog_posts');
+  });
+});

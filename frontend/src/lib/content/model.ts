@@ -462,3 +462,23 @@ export function changeInputType(p: PropModel, t: InputType): void {
     p.items = [first];
   }
 }
+
+/** A property key suggested by its label: "Unit price" → "unitPrice". */
+export function keyFromLabel(label: string): string {
+  const words = label
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const key = words.map((w, i) => (i === 0 ? w.toLowerCase() : w[0].toUpperCase() + w.slice(1).toLowerCase())).join('');
+  return /^[0-9]/.test(key) ? '_' + key : key;
+}
+
+/** A type name suggested by its label: "Blog posts" → "blog_posts". */
+export function nameFromLabel(label: string): string {
+  return label
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}

@@ -1,0 +1,70 @@
+/**
+ * The content types area: the list of user types and a cache of parsed
+ * models, which the modeler, the content list and the object form share.
+ */
+import { api, type ContentTypeDefinition } from '../api';
+import { forSave, fromDefinition, type TypeModel } from '../content/model';
+
+/** More types than a person defines by hand; the list is not paged. */
+const PAGE = 1000;
+
+class TypesStore {
+  list = $state<ContentTypeDefinition[]>([]);
+  loading = $state(false);
+  loaded = $state(false);
+  error = $state<unknown>(null);
+
+  private models = new Map<string, TypeModel>();
+
+  async load(): Promise<void> {
+    this.loading = true;
+    this.error = null;
+    try {
+      const page = await api.listTypes(1, PAGE, false);
+      this.list = page.data;
+      this.models.clear();
+      this.loaded = true;
+    } catch (e) {
+      this.error = e;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Loads the list once; later calls reuse it. */
+  async ensure(): Promise<void> {
+    if (!this.loaded && !this.loading) await this.load();
+  }
+
+  /** The definition of one type, fresh from the server. */
+  async get(name: string): Promise<ContentTypeDefinition> {
+    const def = await api.getType(name);
+    this.models.set(name, fromDefinition(def));
+    return def;
+  }
+
+  /** The parsed model of a type, fetched once and then cached. */
+  async model(name: string): Promise<TypeModel> {
+    const hit = this.models.get(name);
+    if (hit) return hit;
+    await this.get(name);
+    return this.models.get(name)!;
+  }
+
+  /** Creates (original = null) or replaces a type; refreshes the list. */
+  async save(def: ContentTypeDefinition, original: string | null): Promise<ContentTypeDefinition> {
+    const body = forSave(def);
+    const saved = original ? await api.updateType(original, body) : await api.createType(body);
+    this.models.delete(saved.name);
+    await this.load();
+    return saved;
+  }
+
+  async remove(name: string): Promise<void> {
+    await api.deleteType(name);
+    this.models.delete(name);
+    await this.load();
+  }
+}
+
+export const types = new TypesStore();
