@@ -254,7 +254,8 @@ func likeArg(v any, pre, post string) string {
 }
 
 // scalarCond builds the condition for expression e (whose own arguments are
-// eargs; e may appear several times). isJSON says e may hold JSON text for
+// eargs; e may appear several times: with() puts e's arguments first, so
+// values may only follow the last use of e). isJSON says e may hold JSON text for
 // arrays, so that "empty" also matches "[]".
 func scalarCond(e string, eargs []any, f Filter, isJSON bool) (sqlFragment, error) {
 	rep := func(n int) []any {
@@ -316,7 +317,8 @@ func scalarCond(e string, eargs []any, f Filter, isJSON bool) (sqlFragment, erro
 		return with(e+" >= ?", 1, bindValue(f.Value)), nil
 	case "inRange":
 		// Inclusive at both ends.
-		return with("("+e+" >= ? AND "+e+" <= ?)", 2, bindValue(f.Value), bindValue(f.Value2)), nil
+		args := append(append(append(append([]any{}, eargs...), bindValue(f.Value)), eargs...), bindValue(f.Value2))
+		return sqlFragment{"(" + e + " >= ? AND " + e + " <= ?)", args}, nil
 	case "empty", "notEmpty":
 		cond := "(" + e + " IS NULL OR " + e + " = ''"
 		uses := 2
