@@ -166,7 +166,7 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
-func second[T any](_ T, err error) error       { return err }
+func second[T any](_ T, err error) error        { return err }
 func third[T, U any](_ T, _ U, err error) error { return err }
 
 func TestHookErrorLeavesNothingWritten(t *testing.T) {

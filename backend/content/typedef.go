@@ -466,7 +466,7 @@ func objectSchema(ps *propSet, conditional map[string]any) map[string]any {
 		"properties":           props,
 		"additionalProperties": false,
 		"components": map[string]any{"schemas": map[string]any{
-			"DataSource":                         dataSourceSchema(),
+			"DataSource":                          dataSourceSchema(),
 			"AbstractContentTypeSchemaDefinition": map[string]any{"type": "object"},
 		}},
 	}

@@ -127,8 +127,12 @@ func TestParseTypeRules(t *testing.T) {
 			md(d)["propertiesConfig"] = map[string]any{}
 			md(d)["order"] = []any{}
 		}, "schemaDefinition.properties", "You must specify at least one schema property"},
-		{"bad property name", func(d map[string]any) { addProp(d, "bad-name", `{"type":"string"}`, `{"label":"x","inputType":"text"}`) }, "schemaDefinition.properties", "Only a-z, A-Z, 0-9 and _ are allowed"},
-		{"reserved property", func(d map[string]any) { addProp(d, "internal", `{"type":"string"}`, `{"label":"x","inputType":"text"}`) }, "schemaDefinition.properties", "Property name internal not allowed"},
+		{"bad property name", func(d map[string]any) {
+			addProp(d, "bad-name", `{"type":"string"}`, `{"label":"x","inputType":"text"}`)
+		}, "schemaDefinition.properties", "Only a-z, A-Z, 0-9 and _ are allowed"},
+		{"reserved property", func(d map[string]any) {
+			addProp(d, "internal", `{"type":"string"}`, `{"label":"x","inputType":"text"}`)
+		}, "schemaDefinition.properties", "Property name internal not allowed"},
 		{"reserved property _id", func(d map[string]any) { addProp(d, "_id", `{"type":"string"}`, `{"label":"x","inputType":"text"}`) }, "schemaDefinition.properties", "Property name _id not allowed"},
 		{"schema type enum", func(d map[string]any) { props(d)["title"] = map[string]any{"type": "text"} }, "schemaDefinition.allOf[1].properties.title.type", "Does not have a value in the enumeration"},
 		{"meta missing a property", func(d map[string]any) { delete(pc(d), "postContent") }, "metaDefinition.propertiesConfig", "Property name postContent not existing in meta definition"},
@@ -151,11 +155,15 @@ func TestParseTypeRules(t *testing.T) {
 			addProp(d, "c", `{"type":"boolean"}`, `{"label":"C","inputType":"checkbox","unique":true}`)
 		}, "metaDefinition.propertiesConfig.c.unique", "cannot be unique"},
 		{"required unknown", func(d map[string]any) { sd(d)["required"] = []any{"nope"} }, "schemaDefinition.allOf[1].properties", "Required property nope"},
-		{"active slug without source", func(d map[string]any) { d["slugs"] = []any{map[string]any{"source": "nope", "target": "title", "active": true}} }, "slugs[0].source", "does not exist"},
+		{"active slug without source", func(d map[string]any) {
+			d["slugs"] = []any{map[string]any{"source": "nope", "target": "title", "active": true}}
+		}, "slugs[0].source", "does not exist"},
 		{"active slug without target", func(d map[string]any) { d["slugs"] = []any{map[string]any{"source": "title", "active": true}} }, "slugs[0].target", "Slug target is required."},
 		{"bad pattern", func(d map[string]any) { props(d)["title"] = map[string]any{"type": "string", "pattern": "(?=x)"} }, "schemaDefinition.allOf[1].properties.title.pattern", "not valid regex"},
 		{"bad minLength", func(d map[string]any) { props(d)["title"] = map[string]any{"type": "string", "minLength": "one"} }, "schemaDefinition.allOf[1].properties.title.minLength", ""},
-		{"external ref", func(d map[string]any) { props(d)["title"] = map[string]any{"$ref": "file:///etc/passwd", "type": "string"} }, "schemaDefinition", "not allowed"},
+		{"external ref", func(d map[string]any) {
+			props(d)["title"] = map[string]any{"$ref": "file:///etc/passwd", "type": "string"}
+		}, "schemaDefinition", "not allowed"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
