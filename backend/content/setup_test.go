@@ -24,6 +24,11 @@ type testBundle struct {
 // recording hook and a clock that ticks one second per reading.
 func setup(t *testing.T, internal ...InternalType) (*Service, *testBundle) {
 	t.Helper()
+	return setupTB(t, internal...)
+}
+
+func setupTB(t testing.TB, internal ...InternalType) (*Service, *testBundle) {
+	t.Helper()
 	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
 	if err != nil {
 		t.Fatal(err)
