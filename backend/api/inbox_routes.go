@@ -1,6 +1,215 @@
 package api
 
-import "net/http"
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"hookline/backend/errs"
+	"hookline/backend/inbox"
+)
 
 // inboxRoutes registers the inbox receiver and its management API.
-func (s *Server) inboxRoutes(mux *http.ServeMux) {}
+//
+// The receiver takes any method and needs no key: the senders it exists for
+// (webhooks, curl) have none. Everything under /api/v1/inboxes is authed like
+// the rest of the API.
+func (s *Server) inboxRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("/inbox/{name}", s.handleReceive)
+	mux.HandleFunc("/inbox/{name}/{rest...}", s.handleReceive)
+
+	h := func(fn http.HandlerFunc) http.Handler { return s.authed(s.needInbox(fn)) }
+	mux.Handle("GET /api/v1/inboxes", h(s.listInboxes))
+	mux.Handle("POST /api/v1/inboxes", h(s.createInbox))
+	mux.Handle("GET /api/v1/inboxes/{name}", h(s.getInbox))
+	mux.Handle("PUT /api/v1/inboxes/{name}", h(s.updateInbox))
+	mux.Handle("DELETE /api/v1/inboxes/{name}", h(s.deleteInbox))
+	mux.Handle("GET /api/v1/inboxes/{name}/requests", h(s.listInboxRequests))
+	mux.Handle("DELETE /api/v1/inboxes/{name}/requests", h(s.clearInbox))
+	mux.Handle("GET /api/v1/inboxes/{name}/requests/{id}", h(s.getInboxRequest))
+	mux.Handle("POST /api/v1/inboxes/{name}/requests/{id}/replay", h(s.replayInboxRequest))
+}
+
+// needInbox answers 503 when the server was built without an inbox service,
+// rather than crashing on the nil.
+func (s *Server) needInbox(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.inbox == nil {
+			s.writeError(w, r, errs.New(errs.Unavailable, "inboxes are not available in this build"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+// handleReceive records a request and answers with the inbox's script. The
+// scripted delay ends early when the sender hangs up or the server shuts
+// down (both cancel the request context); the request then shows as
+// abandoned, and a sender still listening gets a 503 rather than the
+// implicit 200 of a handler that writes nothing.
+func (s *Server) handleReceive(w http.ResponseWriter, r *http.Request) {
+	if s.inbox == nil {
+		s.writeError(w, r, errs.New(errs.Unavailable, "inboxes are not available in this build"))
+		return
+	}
+	name := r.PathValue("name")
+	start := time.Now()
+	resp, err := s.inbox.Receive(r.Context(), name, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if resp.DelayMs > 0 {
+		t := time.NewTimer(time.Duration(resp.DelayMs) * time.Millisecond)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			if err := s.inbox.Abandon(context.WithoutCancel(r.Context()), name, resp.RequestID, time.Since(start)); err != nil {
+				s.log.Warn("inbox: could not mark a request abandoned", slog.String("inbox", name), slog.Any("err", err))
+			}
+			http.Error(w, "the request ended before the scripted delay did", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	h := w.Header()
+	for k, v := range resp.Headers {
+		h.Set(k, v)
+	}
+	// Lets a sender (or a test) find its request in the inbox.
+	h.Set("Hookline-Request-Id", resp.RequestID)
+	w.WriteHeader(resp.Status)
+	_, _ = io.WriteString(w, resp.Body)
+}
+
+func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
+	out, err := s.inbox.List(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
+	var in inbox.Input
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.inbox.Create(r.Context(), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/inboxes/"+out.Name)
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
+	out, err := s.inbox.Get(r.Context(), r.PathValue("name"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
+	var in inbox.Input
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.inbox.Update(r.Context(), r.PathValue("name"), in)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) deleteInbox(w http.ResponseWriter, r *http.Request) {
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.inbox.Delete(r.Context(), r.PathValue("name")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) listInboxRequests(w http.ResponseWriter, r *http.Request) {
+	page, err := intParam(r, "page", 1, 0)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := intParam(r, "limit", 20, inbox.DefaultMaxRequests)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	items, total, err := s.inbox.ListRequests(r.Context(), r.PathValue("name"), page, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, NewList(items, total, page, limit))
+}
+
+func (s *Server) getInboxRequest(w http.ResponseWriter, r *http.Request) {
+	out, err := s.inbox.GetRequest(r.Context(), r.PathValue("name"), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) clearInbox(w http.ResponseWriter, r *http.Request) {
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.inbox.Clear(r.Context(), r.PathValue("name")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// replayInboxRequest answers 200 whenever the replay was attempted, even if
+// the target could not be reached: that outcome is in the result's error,
+// next to how long it took, as for any other answer the target gave.
+func (s *Server) replayInboxRequest(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		URL string `json:"url"`
+	}
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.inbox.Replay(r.Context(), r.PathValue("name"), r.PathValue("id"), in.URL)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, out)
+}
