@@ -522,7 +522,7 @@ func TestInboxReplay(t *testing.T) {
 
 	type seen struct {
 		method, path, body, host string
-		header              http.Header
+		header                   http.Header
 	}
 	got := make(chan seen, 1)
 	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
