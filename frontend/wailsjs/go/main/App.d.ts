@@ -38,3 +38,23 @@ export function DeleteObjects(arg1:string,arg2:Array<string>):Promise<Record<str
 export function ListVersions(arg1:string,arg2:string):Promise<Record<string, any>>;
 
 export function GetVersion(arg1:string,arg2:string,arg3:number):Promise<Record<string, any>>;
+
+// Inbox methods: hand-written until `wails build` regenerates this file from
+// app.go; the names and argument orders match the Go methods.
+export function ListInboxes():Promise<Array<Record<string, any>>>;
+
+export function GetInbox(arg1:string):Promise<Record<string, any>>;
+
+export function CreateInbox(arg1:Record<string, any>):Promise<Record<string, any>>;
+
+export function UpdateInbox(arg1:string,arg2:Record<string, any>):Promise<Record<string, any>>;
+
+export function DeleteInbox(arg1:string):Promise<void>;
+
+export function ListInboxRequests(arg1:string,arg2:number,arg3:number):Promise<Record<string, any>>;
+
+export function GetInboxRequest(arg1:string,arg2:string):Promise<Record<string, any>>;
+
+export function ClearInbox(arg1:string):Promise<void>;
+
+export function ReplayInboxRequest(arg1:string,arg2:string,arg3:string):Promise<Record<string, any>>;

@@ -71,3 +71,41 @@ export function ListVersions(arg1, arg2) {
 export function GetVersion(arg1, arg2, arg3) {
   return window['go']['main']['App']['GetVersion'](arg1, arg2, arg3);
 }
+
+// Inbox methods: hand-written until `wails build` regenerates this file from
+// app.go; the names and argument orders match the Go methods.
+export function ListInboxes() {
+  return window['go']['main']['App']['ListInboxes']();
+}
+
+export function GetInbox(arg1) {
+  return window['go']['main']['App']['GetInbox'](arg1);
+}
+
+export function CreateInbox(arg1) {
+  return window['go']['main']['App']['CreateInbox'](arg1);
+}
+
+export function UpdateInbox(arg1, arg2) {
+  return window['go']['main']['App']['UpdateInbox'](arg1, arg2);
+}
+
+export function DeleteInbox(arg1) {
+  return window['go']['main']['App']['DeleteInbox'](arg1);
+}
+
+export function ListInboxRequests(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ListInboxRequests'](arg1, arg2, arg3);
+}
+
+export function GetInboxRequest(arg1, arg2) {
+  return window['go']['main']['App']['GetInboxRequest'](arg1, arg2);
+}
+
+export function ClearInbox(arg1) {
+  return window['go']['main']['App']['ClearInbox'](arg1);
+}
+
+export function ReplayInboxRequest(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ReplayInboxRequest'](arg1, arg2, arg3);
+}
