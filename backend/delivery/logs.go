@@ -134,6 +134,12 @@ func (r summaryRow) summary() LogSummary {
 	return l
 }
 
+func (j *job) pendingSummary() LogSummary {
+	at := time.UnixMilli(j.createdAt).UTC()
+	return LogSummary{ID: j.id, WebhookID: j.webhookID, Status: StatusPending, Action: j.action,
+		ContentTypeName: j.contentType, ObjectID: j.objectID, CreatedAt: at, UpdatedAt: at}
+}
+
 func (o *outcome) summary() LogSummary {
 	j := o.job
 	l := LogSummary{
@@ -399,9 +405,9 @@ func (s *Service) maxSeq(ctx context.Context) (int64, error) {
 }
 
 // announce publishes the logs queued since hwm and returns the new mark.
-// Only unclaimed pending rows are announced: a claimed or finished row gets
-// its event from the completer, and announcing it here could publish a stale
-// "pending" after the completer's "done". Rows commit in seq order (one
+// Only unclaimed pending rows are announced here: a claimed or finished row
+// was announced by the claim that took it (see dispatch), and announcing it
+// again from this snapshot could publish a stale "pending" after "done". Rows commit in seq order (one
 // writer, AUTOINCREMENT), so nothing committed is ever behind the mark.
 func (s *Service) announce(ctx context.Context, hwm int64) int64 {
 	for {

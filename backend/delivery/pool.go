@@ -180,6 +180,12 @@ func (s *Service) dispatch(r *run, hwm int64) {
 				continue
 			}
 			for _, j := range jobs {
+				if s.opts.Bus != nil && j.seq > hwm && j.attempts == 0 {
+					// Committed after the last announce and claimed at
+					// once: announce it here, before a worker can
+					// finish it, so "pending" never follows "done".
+					s.opts.Bus.Publish(events.Event{Type: "delivery", Data: j.pendingSummary()})
+				}
 				r.hold(j.seq)
 				r.inFlight.Add(1)
 				r.jobs <- j // never blocks: cap is maxHeld
