@@ -629,8 +629,13 @@ func TestReplayUnreachable(t *testing.T) {
 }
 
 func ExampleDraw() {
-	// Request 3 of an inbox with a 50% fail rate and seed 42 fails when its
-	// draw is under 50; anyone can recompute it.
-	fmt.Println(Draw(42, 3) == Draw(42, 3))
-	// Output: true
+	// An inbox with a 30% fail rate and seed 42: requests 1 and 2 draw under
+	// 30 and fail, request 3 draws 70 and succeeds. Anyone can recompute this.
+	for n := int64(1); n <= 3; n++ {
+		fmt.Println(n, Draw(42, n), Draw(42, n) < 30)
+	}
+	// Output:
+	// 1 18 true
+	// 2 10 true
+	// 3 70 false
 }
