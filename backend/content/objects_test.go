@@ -368,3 +368,38 @@ func TestInternalObjectsAreOrdinary(t *testing.T) {
 		t.Errorf("hook for internal objects: %+v", changes)
 	}
 }
+
+// TestLiveCountFollowsEveryWrite checks the trigger-kept count that
+// unfiltered lists report against a real COUNT(*).
+func TestLiveCountFollowsEveryWrite(t *testing.T) {
+	t.Parallel()
+	s, b := newBlog(t)
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		var real int
+		b.db.R.Raw(`SELECT COUNT(*) FROM objects WHERE type = 'blogposts' AND deleted_at IS NULL`).Scan(&real)
+		p, err := s.List(ctx, "blogposts", ListQuery{})
+		if err != nil || p.Total != real {
+			t.Errorf("%s: total %d, COUNT(*) %d (%v)", step, p.Total, real, err)
+		}
+	}
+	check("empty")
+	for i := 0; i < 3; i++ {
+		if _, err := s.Create(ctx, "blogposts", mustJSON(t, fmt.Sprintf(`{"id":"c%d","title":"T%d","postContent":"x"}`, i, i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("created")
+	s.Patch(ctx, "blogposts", "c0", mustJSON(t, `{"postContent":"y"}`))
+	check("patched")
+	s.Delete(ctx, "blogposts", "c1")
+	check("deleted")
+	s.Create(ctx, "blogposts", mustJSON(t, `{"id":"C1","title":"again","postContent":"x"}`))
+	check("re-created")
+	s.BatchDelete(ctx, "blogposts", []string{"c0", "c1", "c2"})
+	check("batch deleted")
+	s.DeleteType(ctx, "blogposts")
+	s.CreateType(ctx, mustJSON(t, blogpostsJSON))
+	check("type re-created")
+}

@@ -58,3 +58,30 @@ CREATE TABLE object_refs (
     PRIMARY KEY (type, id, ref_type, ref_id)
 ) WITHOUT ROWID;
 CREATE INDEX object_refs_target ON object_refs(ref_type, ref_id);
+
+-- Live objects per type, kept by triggers so that no write path can forget
+-- it: an unfiltered list's total_count is one lookup instead of counting
+-- an index.
+CREATE TABLE object_counts (
+    type TEXT PRIMARY KEY,
+    live INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TRIGGER objects_count_insert AFTER INSERT ON objects WHEN NEW.deleted_at IS NULL
+BEGIN
+    INSERT INTO object_counts(type, live) VALUES (NEW.type, 1)
+        ON CONFLICT(type) DO UPDATE SET live = live + 1;
+END;
+
+CREATE TRIGGER objects_count_delete AFTER DELETE ON objects WHEN OLD.deleted_at IS NULL
+BEGIN
+    UPDATE object_counts SET live = live - 1 WHERE type = OLD.type;
+END;
+
+CREATE TRIGGER objects_count_update AFTER UPDATE OF type, deleted_at ON objects
+    WHEN (OLD.deleted_at IS NULL) <> (NEW.deleted_at IS NULL) OR OLD.type <> NEW.type
+BEGIN
+    UPDATE object_counts SET live = live - 1 WHERE type = OLD.type AND OLD.deleted_at IS NULL;
+    INSERT INTO object_counts(type, live) SELECT NEW.type, 1 WHERE NEW.deleted_at IS NULL
+        ON CONFLICT(type) DO UPDATE SET live = live + 1;
+END;
