@@ -14,20 +14,21 @@ const MaxLimit = 1000
 type ListQuery struct {
 	// Page is 1-based; Limit is the page size (at most MaxLimit). Zero
 	// values mean 1 and 20.
-	Page, Limit int
+	Page  int `json:"page"`
+	Limit int `json:"limit"`
 	// OrderBy is "id", "internal.createdAt" (default), another internal.*
 	// field, or a property path.
-	OrderBy string
+	OrderBy string `json:"orderBy"`
 	// OrderDirection is asc (default) or desc.
-	OrderDirection string
+	OrderDirection string `json:"orderDirection"`
 	// Filters is the raw filters JSON (see ParseFilters).
-	Filters string
+	Filters string `json:"filters"`
 	// IDs keeps only these ids.
-	IDs []string
+	IDs []string `json:"ids"`
 	// EmptyFirst puts objects without a value for OrderBy first.
-	EmptyFirst bool
+	EmptyFirst bool `json:"emptyFirst"`
 	// Hydrate replaces relations with the related objects, 1 or 2 levels.
-	Hydrate int
+	Hydrate int `json:"hydrate"`
 }
 
 // Page is one page of objects and how many matched in all.

@@ -52,8 +52,7 @@ func TestObjectLifecycleAndVersions(t *testing.T) {
 	if _, err := s.Replace(ctx, "blogposts", id, mustJSON(t, `{"id":"other","title":"Second","postContent":"two"}`)); !hasField(err, "id", "cannot be changed") {
 		t.Errorf("PUT changing id: %v", err)
 	}
-	o, err = s.Replace(ctx, "blogposts", id, mustJSON(t, `{"title":"Second","postContent":"two"}`))
-	if err != nil {
+	if _, err = s.Replace(ctx, "blogposts", id, mustJSON(t, `{"title":"Second","postContent":"two"}`)); err != nil {
 		t.Fatal(err)
 	}
 	// PATCH merges, and the path id is case-insensitive.

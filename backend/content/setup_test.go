@@ -112,37 +112,6 @@ func mustJSON(t testing.TB, s string) map[string]any {
 	return m
 }
 
-// ctd builds a user type definition from property schema and meta JSON
-// fragments, with order following the given names.
-func ctd(t testing.TB, name string, required []string, props map[string][2]string, order ...string) map[string]any {
-	t.Helper()
-	schemaProps := map[string]any{}
-	meta := map[string]any{}
-	for n, p := range props {
-		schemaProps[n] = mustJSON(t, p[0])
-		meta[n] = mustJSON(t, p[1])
-	}
-	req := []any{}
-	for _, r := range required {
-		req = append(req, r)
-	}
-	ord := []any{}
-	for _, o := range order {
-		ord = append(ord, o)
-	}
-	return map[string]any{
-		"name":  name,
-		"label": name,
-		"schemaDefinition": map[string]any{
-			"type":                 "object",
-			"allOf":                []any{map[string]any{"$ref": abstractRef}, map[string]any{"type": "object", "properties": schemaProps}},
-			"required":             req,
-			"additionalProperties": false,
-		},
-		"metaDefinition": map[string]any{"propertiesConfig": meta, "order": ord},
-	}
-}
-
 // blogpostsJSON is the docs' example type, with an extra key a real export
 // carries.
 const blogpostsJSON = `{

@@ -350,9 +350,7 @@ func parseMeta(f errs.Fields, mp, sp string, pr *prop, strict bool) {
 	if it == "select" && pr.schemaType == "array" {
 		pr.multiple = true
 	}
-	for _, b := range anyList(meta["blockEditorTypes"]) {
-		pr.blockTypes = append(pr.blockTypes, b)
-	}
+	pr.blockTypes = anyList(meta["blockEditorTypes"])
 	switch it {
 	case "datasource":
 		v, _ := meta["validation"].(map[string]any)
@@ -363,6 +361,9 @@ func parseMeta(f errs.Fields, mp, sp string, pr *prop, strict bool) {
 			f.Add(mp, "You have to specify type of relation for %s", pr.name)
 		}
 		pr.relationType = rt
+		if items, _ := pr.schema["items"].(map[string]any); strict && (items == nil || items["$ref"] != dataSourceRef) {
+			f.Add(sp+".items", `Relation items must be {"$ref": "%s"}`, dataSourceRef)
+		}
 		if m, ok := v["relationMultiple"].(bool); ok {
 			pr.multiple = m
 		} else {

@@ -16,27 +16,30 @@ import (
 // TypeQuery selects a page of content types (GET /api/v1/internal/contenttype).
 type TypeQuery struct {
 	// Page is 1-based; Limit is the page size. Zero values mean 1 and 20.
-	Page, Limit int
+	Page  int `json:"page"`
+	Limit int `json:"limit"`
 	// OrderBy is name (default), id, createdAt or updatedAt.
-	OrderBy string
+	OrderBy string `json:"orderBy"`
 	// OrderDirection is asc (default) or desc.
-	OrderDirection string
+	OrderDirection string `json:"orderDirection"`
 	// Name and Label are case-insensitive "contains" filters.
-	Name, Label string
+	Name  string `json:"name"`
+	Label string `json:"label"`
 	// Names keeps only these names (case-insensitive exact match).
-	Names []string
-	// Internal, when set, keeps only internal (true) or user (false) types.
-	Internal *bool
+	Names []string `json:"names"`
+	// Internal, when set, keeps only internal (true) or user (false) types;
+	// unset lists both, as Flotiq's example list does.
+	Internal *bool `json:"internal"`
 }
 
 // GetTypeOptions shapes GetType's answer like Flotiq's query parameters.
 type GetTypeOptions struct {
 	// ResolveRef inlines allOf into a flat schemaDefinition.properties that
 	// also lists id and internal.
-	ResolveRef bool
+	ResolveRef bool `json:"resolveRef"`
 	// StrictSchema (with ResolveRef) answers {"schema": {type, properties,
 	// required}} only, for OpenAPI 3.0 tools.
-	StrictSchema bool
+	StrictSchema bool `json:"strictSchema"`
 }
 
 type typeRow struct {

@@ -148,6 +148,9 @@ func TestParseTypeRules(t *testing.T) {
 		{"relation needs type", func(d map[string]any) {
 			addProp(d, "rel", `{"type":"array","items":{"$ref":"#/components/schemas/DataSource"}}`, `{"label":"Rel","inputType":"datasource"}`)
 		}, "metaDefinition.propertiesConfig.rel", "You have to specify type of relation for rel"},
+		{"relation items", func(d map[string]any) {
+			addProp(d, "rel", `{"type":"array","items":{"type":"string"}}`, `{"label":"Rel","inputType":"datasource","validation":{"relationContenttype":""}}`)
+		}, "schemaDefinition.allOf[1].properties.rel.items", "DataSource"},
 		{"radio not unique", func(d map[string]any) {
 			addProp(d, "r", `{"type":"string"}`, `{"label":"R","inputType":"radio","unique":true,"options":["a"]}`)
 		}, "metaDefinition.propertiesConfig.r.unique", "cannot be unique"},

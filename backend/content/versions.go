@@ -11,12 +11,13 @@ import (
 // VersionQuery selects a page of an object's versions.
 type VersionQuery struct {
 	// Page is 1-based; Limit is the page size. Zero values mean 1 and 20.
-	Page, Limit int
+	Page  int `json:"page"`
+	Limit int `json:"limit"`
 	// OrderBy is internal.createdAt (default), internal.updatedAt or
 	// version; all of them follow the version number.
-	OrderBy string
+	OrderBy string `json:"orderBy"`
 	// OrderDirection is asc (default) or desc.
-	OrderDirection string
+	OrderDirection string `json:"orderDirection"`
 }
 
 // VersionItem describes one saved version, as in Flotiq's versionItem
