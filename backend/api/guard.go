@@ -91,3 +91,16 @@ func (s *Server) roleOf(r *http.Request) auth.Role {
 	}
 	return k.Check(key)
 }
+
+// uiOnly accepts only the app's own UI (the per-launch session token), never
+// an API key: it guards what Flotiq's API does not offer, such as
+// triggering a Custom webhook.
+func (s *Server) uiOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.opts.Keys.CheckSession(r.Header.Get("X-Hookline-Session")) {
+			s.writeError(w, r, errs.New(errs.Forbidden, "this action is only available from the Hookline app itself, not through the API"))
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(auth.WithRole(r.Context(), auth.ReadWrite)))
+	})
+}

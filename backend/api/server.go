@@ -16,9 +16,11 @@ import (
 
 	"hookline/backend/auth"
 	"hookline/backend/content"
+	"hookline/backend/delivery"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/webhook"
 )
 
 // Options configures a Server. Zero fields get defaults where they have one.
@@ -26,8 +28,10 @@ type Options struct {
 	DB      *store.DB
 	Keys    *auth.Keys
 	Bus     *events.Bus
-	Content *content.Service
-	Inbox   *inbox.Service
+	Content  *content.Service
+	Delivery *delivery.Service
+	Trigger  *webhook.Trigger
+	Inbox    *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
 	// AllowRemote accepts any Host header. Only with --allow-remote.
@@ -76,6 +80,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/ui/keys/{which}", s.authed(http.HandlerFunc(s.handleRegenerateKey)))
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
+	s.webhookRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

@@ -18,8 +18,11 @@ import (
 	"hookline/backend/api"
 	"hookline/backend/auth"
 	"hookline/backend/content"
+	"hookline/backend/delivery"
 	"hookline/backend/events"
+	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/webhook"
 )
 
 // Version is Hookline's version, shown in Settings and sent as User-Agent.
@@ -32,8 +35,11 @@ type Main struct {
 	DB      *store.DB
 	Keys    *auth.Keys
 	Bus     *events.Bus
-	Content *content.Service
-	Server  *api.Server
+	Content  *content.Service
+	Delivery *delivery.Service
+	Trigger  *webhook.Trigger
+	Inbox    *inbox.Service
+	Server   *api.Server
 
 	portNote string
 	serveErr chan error
@@ -59,12 +65,33 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		db.Close()
 		return nil, fmt.Errorf("load API keys: %w", err)
 	}
-	m.Content = content.New(db, content.Options{})
+	m.Delivery = delivery.New(db, delivery.Options{
+		Workers:     cfg.Workers,
+		Timeout:     cfg.Timeout,
+		RetryDelays: cfg.RetryDelays,
+		Logger:      log,
+		Bus:         m.Bus,
+		UserAgent:   "Hookline/" + Version,
+	})
+	m.Trigger = webhook.NewTrigger(db, m.Delivery)
+	knownType := func(name string) bool {
+		_, err := m.Content.GetType(context.Background(), name, content.GetTypeOptions{})
+		return err == nil
+	}
+	m.Content = content.New(db, content.Options{
+		Hook:     m.Trigger,
+		Internal: []content.InternalType{webhook.InternalType(knownType)},
+	})
+	m.Trigger.SetContent(m.Content)
+	m.Inbox = inbox.New(db, inbox.Options{Bus: m.Bus, Logger: log})
 	m.Server = api.New(api.Options{
 		DB:          db,
 		Keys:        m.Keys,
 		Bus:         m.Bus,
 		Content:     m.Content,
+		Delivery:    m.Delivery,
+		Trigger:     m.Trigger,
+		Inbox:       m.Inbox,
 		Frontend:    frontend,
 		AllowRemote: cfg.AllowRemote,
 		Logger:      log,
@@ -104,6 +131,10 @@ func (m *Main) Start(ctx context.Context) error {
 	} else if err != nil {
 		return err
 	}
+	if err := m.Delivery.Start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start delivery workers: %w", err)
+	}
 	go func() { m.serveErr <- m.Server.Serve(ln) }()
 	return nil
 }
@@ -119,7 +150,15 @@ func (m *Main) Done() <-chan error { return m.serveErr }
 func (m *Main) Close(ctx context.Context) error {
 	var err error
 	m.closeMu.Do(func() {
-		err = errors.Join(m.Server.Shutdown(ctx), m.DB.Close())
+		// Requests first (no new changes), then the pool (in-flight
+		// attempts finish or their claims are released), then the database.
+		srvErr := m.Server.Shutdown(ctx)
+		if stopErr := m.Delivery.Stop(ctx); stopErr != nil {
+			// Attempts cut short had their claims released: they are sent
+			// again after the next start, so this is not a failed shutdown.
+			m.Log.Warn("delivery stop", slog.Any("err", stopErr))
+		}
+		err = errors.Join(srvErr, m.DB.Close())
 	})
 	return err
 }

@@ -48,3 +48,532 @@ export namespace auth {
 
 }
 
+export namespace delivery {
+	
+	export class Header {
+	    name: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Header(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.value = source["value"];
+	    }
+	}
+	export class LogResponse {
+	    status: number;
+	    headers: Header[];
+	    body: string;
+	    bodyTruncated: boolean;
+	    durationMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogResponse(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.headers = this.convertValues(source["headers"], Header);
+	        this.body = source["body"];
+	        this.bodyTruncated = source["bodyTruncated"];
+	        this.durationMs = source["durationMs"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogAttempt {
+	    n: number;
+	    // Go type: time
+	    startedAt: any;
+	    durationMs: number;
+	    outcome: string;
+	    error: string;
+	    requestHeaders: Header[];
+	    response?: LogResponse;
+	    // Go type: time
+	    nextAttemptAt?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogAttempt(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.n = source["n"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.durationMs = source["durationMs"];
+	        this.outcome = source["outcome"];
+	        this.error = source["error"];
+	        this.requestHeaders = this.convertValues(source["requestHeaders"], Header);
+	        this.response = this.convertValues(source["response"], LogResponse);
+	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogRequest {
+	    method: string;
+	    url: string;
+	    headers: Header[];
+	    body: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.method = source["method"];
+	        this.url = source["url"];
+	        this.headers = this.convertValues(source["headers"], Header);
+	        this.body = source["body"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogDetail {
+	    id: string;
+	    webhookId: string;
+	    status: string;
+	    action: string;
+	    contentTypeName: string;
+	    objectId: string;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	    attempts: number;
+	    responseCode: number;
+	    error: string;
+	    // Go type: time
+	    nextAttemptAt?: any;
+	    messageId: string;
+	    redeliveryOf?: string;
+	    request: LogRequest;
+	    response?: LogResponse;
+	    history: LogAttempt[];
+	
+	    static createFrom(source: any = {}) {
+	        return new LogDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.webhookId = source["webhookId"];
+	        this.status = source["status"];
+	        this.action = source["action"];
+	        this.contentTypeName = source["contentTypeName"];
+	        this.objectId = source["objectId"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	        this.attempts = source["attempts"];
+	        this.responseCode = source["responseCode"];
+	        this.error = source["error"];
+	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	        this.messageId = source["messageId"];
+	        this.redeliveryOf = source["redeliveryOf"];
+	        this.request = this.convertValues(source["request"], LogRequest);
+	        this.response = this.convertValues(source["response"], LogResponse);
+	        this.history = this.convertValues(source["history"], LogAttempt);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class LogSummary {
+	    id: string;
+	    webhookId: string;
+	    status: string;
+	    action: string;
+	    contentTypeName: string;
+	    objectId: string;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	    attempts: number;
+	    responseCode: number;
+	    error: string;
+	    // Go type: time
+	    nextAttemptAt?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogSummary(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.webhookId = source["webhookId"];
+	        this.status = source["status"];
+	        this.action = source["action"];
+	        this.contentTypeName = source["contentTypeName"];
+	        this.objectId = source["objectId"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	        this.attempts = source["attempts"];
+	        this.responseCode = source["responseCode"];
+	        this.error = source["error"];
+	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace inbox {
+	
+	export class Inbox {
+	    name: string;
+	    status: number;
+	    headers: {[key: string]: string};
+	    body: string;
+	    delayMs: number;
+	    failFirst: number;
+	    failRate: number;
+	    failSeed: number;
+	    failStatus: number;
+	    secret: string;
+	    received: number;
+	    requestCount: number;
+	    // Go type: time
+	    lastRequestAt?: any;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Inbox(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.headers = source["headers"];
+	        this.body = source["body"];
+	        this.delayMs = source["delayMs"];
+	        this.failFirst = source["failFirst"];
+	        this.failRate = source["failRate"];
+	        this.failSeed = source["failSeed"];
+	        this.failStatus = source["failStatus"];
+	        this.secret = source["secret"];
+	        this.received = source["received"];
+	        this.requestCount = source["requestCount"];
+	        this.lastRequestAt = this.convertValues(source["lastRequestAt"], null);
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Input {
+	    name: string;
+	    status?: number;
+	    headers?: {[key: string]: string};
+	    body: string;
+	    delayMs: number;
+	    failFirst: number;
+	    failRate: number;
+	    failSeed?: number;
+	    failStatus?: number;
+	    secret: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Input(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.status = source["status"];
+	        this.headers = source["headers"];
+	        this.body = source["body"];
+	        this.delayMs = source["delayMs"];
+	        this.failFirst = source["failFirst"];
+	        this.failRate = source["failRate"];
+	        this.failSeed = source["failSeed"];
+	        this.failStatus = source["failStatus"];
+	        this.secret = source["secret"];
+	    }
+	}
+	export class ReplayResult {
+	    url: string;
+	    status: number;
+	    headers: {[key: string]: string[]};
+	    body: string;
+	    bodyEncoding: string;
+	    truncated: boolean;
+	    durationMs: number;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ReplayResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.status = source["status"];
+	        this.headers = source["headers"];
+	        this.body = source["body"];
+	        this.bodyEncoding = source["bodyEncoding"];
+	        this.truncated = source["truncated"];
+	        this.durationMs = source["durationMs"];
+	        this.error = source["error"];
+	    }
+	}
+	export class Response {
+	    status: number;
+	    headers: {[key: string]: string};
+	    body: string;
+	    delayMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Response(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.headers = source["headers"];
+	        this.body = source["body"];
+	        this.delayMs = source["delayMs"];
+	    }
+	}
+	export class Request {
+	    id: string;
+	    inbox: string;
+	    n: number;
+	    method: string;
+	    path: string;
+	    query: string;
+	    contentType: string;
+	    bodySize: number;
+	    truncated: boolean;
+	    remoteAddr: string;
+	    // Go type: time
+	    receivedAt: any;
+	    signature: string;
+	    signatureReason: string;
+	    responseStatus: number;
+	    failure: string;
+	    abandonedAfterMs?: number;
+	    headers: {[key: string]: string[]};
+	    body: string;
+	    bodyEncoding: string;
+	    roll: number;
+	    response: Response;
+	
+	    static createFrom(source: any = {}) {
+	        return new Request(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.inbox = source["inbox"];
+	        this.n = source["n"];
+	        this.method = source["method"];
+	        this.path = source["path"];
+	        this.query = source["query"];
+	        this.contentType = source["contentType"];
+	        this.bodySize = source["bodySize"];
+	        this.truncated = source["truncated"];
+	        this.remoteAddr = source["remoteAddr"];
+	        this.receivedAt = this.convertValues(source["receivedAt"], null);
+	        this.signature = source["signature"];
+	        this.signatureReason = source["signatureReason"];
+	        this.responseStatus = source["responseStatus"];
+	        this.failure = source["failure"];
+	        this.abandonedAfterMs = source["abandonedAfterMs"];
+	        this.headers = source["headers"];
+	        this.body = source["body"];
+	        this.bodyEncoding = source["bodyEncoding"];
+	        this.roll = source["roll"];
+	        this.response = this.convertValues(source["response"], Response);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace main {
+	
+	export class DeleteResult {
+	    deletedCount: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new DeleteResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.deletedCount = source["deletedCount"];
+	    }
+	}
+	export class ListPage {
+	    total_count: number;
+	    total_pages: number;
+	    current_page: number;
+	    count: number;
+	    data: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new ListPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.total_count = source["total_count"];
+	        this.total_pages = source["total_pages"];
+	        this.current_page = source["current_page"];
+	        this.count = source["count"];
+	        this.data = source["data"];
+	    }
+	}
+	export class ObjectQuery {
+	    page: number;
+	    limit: number;
+	    orderBy: string;
+	    orderDirection: string;
+	    filters: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ObjectQuery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.page = source["page"];
+	        this.limit = source["limit"];
+	        this.orderBy = source["orderBy"];
+	        this.orderDirection = source["orderDirection"];
+	        this.filters = source["filters"];
+	    }
+	}
+
+}
+

@@ -137,10 +137,10 @@ export const inboxApi = {
     return isDesktop ? bound(() => Bound.GetInbox(name)) : http().request('GET', `${base}/${seg(name)}`);
   },
   create(input: InboxInput): Promise<Inbox> {
-    return isDesktop ? bound(() => Bound.CreateInbox(input)) : http().request('POST', base, input);
+    return isDesktop ? bound(() => Bound.CreateInbox(boundInput(input))) : http().request('POST', base, input);
   },
   update(name: string, input: InboxInput): Promise<Inbox> {
-    return isDesktop ? bound(() => Bound.UpdateInbox(name, input)) : http().request('PUT', `${base}/${seg(name)}`, input);
+    return isDesktop ? bound(() => Bound.UpdateInbox(name, boundInput({ ...input, name }))) : http().request('PUT', `${base}/${seg(name)}`, input);
   },
   remove(name: string): Promise<void> {
     return isDesktop ? bound(() => Bound.DeleteInbox(name)) : http().request('DELETE', `${base}/${seg(name)}`);
@@ -164,3 +164,8 @@ export const inboxApi = {
       : http().request('POST', `${base}/${seg(name)}/requests/${seg(id)}/replay`, { url });
   },
 };
+
+/** The bound methods take the Go struct, whose name is always present. */
+function boundInput(input: InboxInput): Parameters<typeof Bound.CreateInbox>[0] {
+  return { ...input, name: input.name ?? '' } as Parameters<typeof Bound.CreateInbox>[0];
+}

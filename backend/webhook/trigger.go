@@ -1,0 +1,198 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"gorm.io/gorm"
+
+	"hookline/backend/content"
+	"hookline/backend/delivery"
+	"hookline/backend/errs"
+	"hookline/backend/store"
+)
+
+// Trigger is where a content change becomes queued HTTP requests. It is the
+// content service's Hook: inside the transaction that saves an object it
+// matches the change against the webhooks and queues one delivery (with its
+// pending log) per match, so the deliveries commit or roll back with the
+// change. After the commit it wakes the delivery pool.
+type Trigger struct {
+	db      *store.DB
+	content *content.Service
+	queue   *delivery.Service
+
+	mu sync.Mutex
+	// hooks caches the parsed definitions; nil means "reload". Definitions
+	// change rarely and every change goes through ChangedTx, which drops
+	// the cache, so the hot path never re-reads them.
+	hooks []Webhook
+}
+
+// NewTrigger wires the trigger. SetContent must be called before use: the
+// content service takes the trigger as its Hook, so one of the two has to be
+// built first.
+func NewTrigger(db *store.DB, queue *delivery.Service) *Trigger {
+	return &Trigger{db: db, queue: queue}
+}
+
+// SetContent gives the trigger the content service it reads webhooks from.
+func (t *Trigger) SetContent(c *content.Service) { t.content = c }
+
+// InternalType registers `_webhooks` with the content service, with the
+// webhook rules on top of its JSON Schema. knownType reports whether a
+// content type exists.
+func InternalType(knownType func(name string) bool) content.InternalType {
+	return content.InternalType{
+		Definition: Definition(),
+		Validate:   func(obj map[string]any) errs.Fields { return Validate(obj, knownType) },
+	}
+}
+
+// ChangedTx implements content.Hook.
+func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) error {
+	if c.ContentType == TypeName {
+		t.invalidate()
+		return nil
+	}
+	// Internal types (names starting with "_") are system data, not content.
+	if strings.HasPrefix(c.ContentType, "_") {
+		return nil
+	}
+	hooks, err := t.webhooksTx(ctx, tx)
+	if err != nil {
+		return err
+	}
+	var ds []delivery.NewDelivery
+	for _, w := range hooks {
+		if !w.Matches(c.Action, c.ContentType) {
+			continue
+		}
+		d, err := newDelivery(w, c)
+		if err != nil {
+			return err
+		}
+		ds = append(ds, d)
+	}
+	if len(ds) == 0 {
+		return nil
+	}
+	_, err = t.queue.EnqueueTx(ctx, tx, ds)
+	return err
+}
+
+// Committed implements content.Hook: one in-process signal wakes the pool.
+func (t *Trigger) Committed() { t.queue.Notify() }
+
+func (t *Trigger) invalidate() {
+	t.mu.Lock()
+	t.hooks = nil
+	t.mu.Unlock()
+}
+
+// webhooksTx returns the definitions, loading them inside tx when the cache
+// is empty. Loading inside the writer's transaction means the list is never
+// older than the change being matched.
+func (t *Trigger) webhooksTx(ctx context.Context, tx *gorm.DB) ([]Webhook, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.hooks != nil {
+		return t.hooks, nil
+	}
+	objs, err := t.content.ListAllTx(ctx, tx, TypeName)
+	if err != nil {
+		return nil, fmt.Errorf("load webhooks: %w", err)
+	}
+	hooks := make([]Webhook, 0, len(objs))
+	for _, o := range objs {
+		w, err := FromObject(o)
+		if err != nil {
+			return nil, fmt.Errorf("webhook %v: %w", o["id"], err)
+		}
+		hooks = append(hooks, w)
+	}
+	t.hooks = hooks
+	return hooks, nil
+}
+
+func newDelivery(w Webhook, c content.Change) (delivery.NewDelivery, error) {
+	body, err := Payload(w.ID, c)
+	if err != nil {
+		return delivery.NewDelivery{}, err
+	}
+	headers := make([]delivery.Header, len(w.Headers))
+	for i, h := range w.Headers {
+		headers[i] = delivery.Header{Name: h.Name, Value: h.Value}
+	}
+	return delivery.NewDelivery{
+		WebhookID:   w.ID,
+		Action:      c.Action,
+		ContentType: c.ContentType,
+		ObjectID:    c.ObjectID,
+		URL:         w.URL,
+		Headers:     headers,
+		Secret:      w.SigningSecret,
+		Body:        body,
+	}, nil
+}
+
+// Custom queues a Custom delivery of a saved object for one webhook. Only
+// the app's own UI calls it (a bound method, or the session-only browser
+// route): Flotiq offers no way to trigger Custom through the API, and
+// neither does Hookline's REST API. The payload is built as for Update,
+// from the object's latest saved version.
+func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID string) (delivery.LogSummary, error) {
+	obj, err := t.content.Get(ctx, contentType, objectID)
+	if err != nil {
+		return delivery.LogSummary{}, err
+	}
+	version, err := latestVersion(obj)
+	if err != nil {
+		return delivery.LogSummary{}, err
+	}
+	id, _ := obj["id"].(string)
+	change := content.Change{Action: content.ActionCustom, ContentType: contentType, ObjectID: id, Version: version, Object: obj}
+	var ids []string
+	err = t.db.InTx(ctx, func(tx *gorm.DB) error {
+		hooks, err := t.webhooksTx(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, w := range hooks {
+			if !strings.EqualFold(w.ID, webhookID) {
+				continue
+			}
+			if !w.Matches(content.ActionCustom, contentType) {
+				return errs.New(errs.Invalid, "webhook %q is disabled, has no Custom action, or does not listen to %q", w.Name, contentType)
+			}
+			d, err := newDelivery(w, change)
+			if err != nil {
+				return err
+			}
+			ids, err = t.queue.EnqueueTx(ctx, tx, []delivery.NewDelivery{d})
+			return err
+		}
+		return errs.New(errs.NotFound, "webhook %q not found", webhookID)
+	})
+	if err != nil {
+		return delivery.LogSummary{}, err
+	}
+	t.queue.Notify()
+	d, err := t.queue.GetLog(ctx, webhookID, ids[0])
+	return d.LogSummary, err
+}
+
+func latestVersion(obj map[string]any) (int, error) {
+	internal, _ := obj["internal"].(map[string]any)
+	switch v := internal["latestVersion"].(type) {
+	case int:
+		return v, nil
+	case int64:
+		return int(v), nil
+	case float64:
+		return int(v), nil
+	}
+	return 0, fmt.Errorf("object has no internal.latestVersion")
+}

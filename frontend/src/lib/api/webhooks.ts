@@ -1,0 +1,164 @@
+/**
+ * Webhook definitions (objects of the internal type `_webhooks`), their
+ * execution logs and the Custom action.
+ */
+import * as Bound from '../../../wailsjs/go/main/App';
+import { bound, http, isDesktop, query } from './transport';
+import type { ListPage } from './types';
+
+export const ACTIONS = ['Create', 'Update', 'Delete', 'Custom'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A webhook as stored: Flotiq's `_webhooks` fields plus Hookline's signing secret. */
+export interface Webhook {
+  id?: string;
+  name: string;
+  type: 'async';
+  url: string;
+  enabled: boolean;
+  actions: { action: Action }[];
+  content_type_definitions: { content_type_definition_name: string }[];
+  headers: { header_name: string; header_value: string }[];
+  signing_secret?: string;
+  internal?: Record<string, unknown>;
+}
+
+export type LogStatus = 'pending' | 'done' | 'error';
+
+export interface LogSummary {
+  id: string;
+  webhookId?: string;
+  status: LogStatus;
+  action: string;
+  contentTypeName: string;
+  objectId: string;
+  createdAt: string;
+  updatedAt: string;
+  attempts: number;
+  responseCode: number;
+  error: string;
+  nextAttemptAt?: string;
+}
+
+export interface Header {
+  name: string;
+  value: string;
+}
+
+export interface LogResponse {
+  status: number;
+  headers: Header[];
+  body: string;
+  bodyTruncated: boolean;
+  durationMs: number;
+}
+
+export interface Attempt {
+  n: number;
+  startedAt: string;
+  durationMs: number;
+  /** "done", "retry" or "error". */
+  outcome: string;
+  error: string;
+  requestHeaders: Header[];
+  response: LogResponse | null;
+  nextAttemptAt?: string;
+}
+
+export interface LogDetail extends LogSummary {
+  /** The webhook-id header value: stays the same across attempts and redeliveries. */
+  messageId: string;
+  redeliveryOf?: string;
+  request: { method: string; url: string; headers: Header[]; body: string };
+  response: LogResponse | null;
+  history: Attempt[];
+}
+
+const base = '/api/v1/content/_webhooks';
+
+export const webhooksApi = {
+  list(): Promise<ListPage<Webhook>> {
+    return isDesktop
+      ? bound(() => Bound.ListWebhooks() as Promise<ListPage<Webhook>>)
+      : http().request('GET', `${base}?limit=1000&order_by=name&order_direction=asc`);
+  },
+  get(id: string): Promise<Webhook> {
+    return isDesktop ? bound(() => Bound.GetWebhook(id) as Promise<Webhook>) : http().request('GET', `${base}/${encodeURIComponent(id)}`);
+  },
+  create(w: Webhook): Promise<Webhook> {
+    return isDesktop ? bound(() => Bound.CreateWebhook(w) as Promise<Webhook>) : http().request('POST', base, w);
+  },
+  update(id: string, w: Webhook): Promise<Webhook> {
+    return isDesktop
+      ? bound(() => Bound.UpdateWebhook(id, w) as Promise<Webhook>)
+      : http().request('PUT', `${base}/${encodeURIComponent(id)}`, w);
+  },
+  setEnabled(id: string, enabled: boolean): Promise<Webhook> {
+    return isDesktop
+      ? bound(() => Bound.PatchWebhook(id, { enabled }) as Promise<Webhook>)
+      : http().request('PATCH', `${base}/${encodeURIComponent(id)}`, { enabled });
+  },
+  remove(id: string): Promise<void> {
+    return isDesktop ? bound(() => Bound.DeleteWebhook(id)) : http().request('DELETE', `${base}/${encodeURIComponent(id)}`);
+  },
+  /** The newest log of each webhook, keyed by webhook id. */
+  lastStatus(): Promise<Record<string, LogSummary>> {
+    return isDesktop
+      ? bound(() => Bound.WebhookLastStatus() as Promise<Record<string, LogSummary>>)
+      : http().request('GET', '/api/v1/webhooks/last-status');
+  },
+  logs(webhookId: string, page: number, limit: number, status = ''): Promise<ListPage<LogSummary>> {
+    return isDesktop
+      ? bound(() => Bound.ListWebhookLogs(webhookId, page, limit, status) as Promise<ListPage<LogSummary>>)
+      : http().request('GET', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/logs${query({ page, limit, status })}`);
+  },
+  log(webhookId: string, logId: string): Promise<LogDetail> {
+    return isDesktop
+      ? bound(() => Bound.GetWebhookLog(webhookId, logId) as Promise<LogDetail>)
+      : http().request('GET', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/logs/${encodeURIComponent(logId)}`);
+  },
+  redeliver(webhookId: string, logId: string): Promise<LogSummary> {
+    return isDesktop
+      ? bound(() => Bound.Redeliver(webhookId, logId) as Promise<LogSummary>)
+      : http().request('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/logs/${encodeURIComponent(logId)}/redeliver`);
+  },
+  /**
+   * Queues a Custom delivery for a saved object. Only the app's own UI can
+   * do this (the browser route takes the UI session, never an API key):
+   * Custom is not possible through the REST API.
+   */
+  triggerCustom(webhookId: string, contentType: string, objectId: string): Promise<LogSummary> {
+    return isDesktop
+      ? bound(() => Bound.TriggerCustom(webhookId, contentType, objectId) as Promise<LogSummary>)
+      : http().request('POST', '/api/ui/custom', { webhookId, contentType, objectId });
+  },
+};
+
+/** A new signing secret: "whsec_" and 24 random bytes in base64. */
+export function generateSecret(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  return 'whsec_' + btoa(String.fromCharCode(...bytes));
+}
+
+/** True when url's host is this machine (loopback), so no warning is needed. */
+export function isLocalUrl(url: string): boolean {
+  try {
+    const h = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+  } catch {
+    return false;
+  }
+}
+
+/** A shell-safe cURL command that repeats a logged request. */
+export function curlFor(req: { method: string; url: string; headers: Header[]; body: string }): string {
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const parts = [`curl -X ${req.method} ${q(req.url)}`];
+  for (const { name, value } of req.headers) {
+    if (name.toLowerCase() === 'content-length' || name.toLowerCase() === 'host') continue;
+    parts.push(`-H ${q(`${name}: ${value}`)}`);
+  }
+  if (req.body) parts.push(`--data-raw ${q(req.body)}`);
+  return parts.join(' \\\n  ');
+}

@@ -1,0 +1,54 @@
+/**
+ * Webhooks and their latest execution, kept fresh by "delivery" events
+ * rather than polling.
+ */
+import { subscribe } from '../api';
+import { webhooksApi, type LogSummary, type Webhook } from '../api/webhooks';
+
+class WebhooksStore {
+  items = $state<Webhook[]>([]);
+  last = $state<Record<string, LogSummary>>({});
+  loading = $state(false);
+  error = $state<unknown>(null);
+  /** Bumped on every delivery event, so open log lists can refresh. */
+  tick = $state(0);
+  lastEvent = $state<LogSummary | null>(null);
+  private unsubscribe: (() => void) | null = null;
+
+  async load() {
+    this.loading = true;
+    this.error = null;
+    try {
+      const [page, last] = await Promise.all([webhooksApi.list(), webhooksApi.lastStatus()]);
+      this.items = page.data;
+      this.last = last ?? {};
+    } catch (e) {
+      this.error = e;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Starts listening for live delivery events; safe to call repeatedly. */
+  listen() {
+    if (this.unsubscribe) return;
+    this.unsubscribe = subscribe((type, data) => {
+      if (type === 'delivery' && data && typeof data === 'object') {
+        const s = data as LogSummary;
+        if (s.webhookId) {
+          const prev = this.last[s.webhookId];
+          if (!prev || prev.id === s.id || prev.createdAt <= s.createdAt) {
+            this.last = { ...this.last, [s.webhookId]: s };
+          }
+        }
+        this.lastEvent = s;
+        this.tick++;
+      } else if (type === 'resync') {
+        this.tick++;
+        void this.load();
+      }
+    });
+  }
+}
+
+export const webhooks = new WebhooksStore();
