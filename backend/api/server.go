@@ -25,9 +25,9 @@ import (
 
 // Options configures a Server. Zero fields get defaults where they have one.
 type Options struct {
-	DB      *store.DB
-	Keys    *auth.Keys
-	Bus     *events.Bus
+	DB       *store.DB
+	Keys     *auth.Keys
+	Bus      *events.Bus
 	Content  *content.Service
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger

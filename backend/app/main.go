@@ -30,11 +30,11 @@ const Version = "0.1.0"
 
 // Main is a running Hookline.
 type Main struct {
-	Config  Config
-	Log     *slog.Logger
-	DB      *store.DB
-	Keys    *auth.Keys
-	Bus     *events.Bus
+	Config   Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Keys     *auth.Keys
+	Bus      *events.Bus
 	Content  *content.Service
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger

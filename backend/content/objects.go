@@ -41,9 +41,10 @@ func findRowTx(q *gorm.DB, typeName, id string) (*objectRow, error) {
 	return &rows[0], nil
 }
 
-// internalBlock is the server-owned part of an object. It carries the
-// superset of fields Flotiq shows across its docs (§2.3); Draft & Public is
-// not implemented, so every object is "public".
+// internalBlock is the server-owned part of an object: the keys the seed's
+// webhook payload shows, plus latestVersion. Flotiq's Draft & Public keys
+// (status, publicVersion, publishedAt, workflowState) are left out because
+// Hookline has no drafts; claiming "public" would promise a feature.
 func (r *objectRow) internalBlock() map[string]any {
 	deleted := ""
 	if r.DeletedAt != nil {
@@ -56,10 +57,6 @@ func (r *objectRow) internalBlock() map[string]any {
 		"deletedAt":     deleted,
 		"objectTitle":   r.Title,
 		"latestVersion": r.LatestVersion,
-		"workflowState": "saved",
-		"status":        "public",
-		"publicVersion": -1,
-		"publishedAt":   "",
 	}
 }
 
