@@ -63,7 +63,7 @@ type NewDelivery struct {
 type Options struct {
 	// Workers is the number of concurrent attempts. Default 8.
 	Workers int
-	// BatchSize is the most deliveries claimed in one transaction. Default 64.
+	// BatchSize is the most deliveries claimed in one transaction. Default 128.
 	// Completions are grouped up to four times this per transaction.
 	BatchSize int
 	// LeaseTTL is how long a claim lasts without being extended. Claims
@@ -108,7 +108,7 @@ func (o *Options) defaults() {
 		o.Workers = 8
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 64
+		o.BatchSize = 128
 	}
 	if o.LeaseTTL <= 0 {
 		o.LeaseTTL = 60 * time.Second

@@ -264,9 +264,11 @@ func TestQueriesUseIndexes(t *testing.T) {
 	}{
 		{"claim", `SELECT seq FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?`,
 			[]any{1, 10}, "deliveries_due"},
-		{"retention", `SELECT seq FROM deliveries WHERE webhook_id = ? AND status <> 'pending' AND seq < (
-			SELECT seq FROM deliveries WHERE webhook_id = ? AND status <> 'pending' ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-			[]any{"w", "w", 299}, "deliveries_finished"},
+		{"retention", `SELECT d.seq FROM json_each(?) w JOIN deliveries d
+			ON d.webhook_id = w.value AND d.status <> 'pending' AND d.seq < (
+				SELECT x.seq FROM deliveries x WHERE x.webhook_id = w.value AND x.status <> 'pending'
+				ORDER BY x.seq DESC LIMIT 1 OFFSET ?)`,
+			[]any{`["w1","w2"]`, 299}, "deliveries_finished"},
 		{"list", `SELECT seq FROM deliveries WHERE webhook_id = ? ORDER BY seq DESC LIMIT 20`, []any{"w"}, "deliveries_webhook"},
 		{"list done", `SELECT seq FROM deliveries WHERE webhook_id = ? AND status = ? AND status <> 'pending' ORDER BY seq DESC LIMIT 20`,
 			[]any{"w", "done"}, "deliveries_finished"},

@@ -353,7 +353,7 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 		}
 		now := s.opts.Now()
 		id := newID()
-		if err := insert(ctx, tx, d, id, orig.MessageID, logID, ms(now)); err != nil {
+		if err := insert(ctx, tx, []NewDelivery{d}, []string{id}, []string{orig.MessageID}, logID, ms(now)); err != nil {
 			return err
 		}
 		at := time.UnixMilli(ms(now)).UTC()
@@ -432,18 +432,28 @@ func (s *Service) announce(ctx context.Context, hwm int64) int64 {
 	}
 }
 
-// retainTx deletes webhookID's finished logs beyond the newest
-// RetentionPerWebhook. Pending logs are never touched. The subquery walks at
-// most that many entries of the finished-logs index, and the delete only the
-// entries it removes, so the cost does not grow with the table; attempts go
-// with their delivery (ON DELETE CASCADE).
-func (s *Service) retainTx(tx *gorm.DB, webhookID string) error {
-	err := tx.Exec(`DELETE FROM deliveries WHERE webhook_id = ? AND status <> 'pending' AND seq < (
-			SELECT seq FROM deliveries WHERE webhook_id = ? AND status <> 'pending'
-			ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-		webhookID, webhookID, s.opts.RetentionPerWebhook-1).Error
+// retainTx deletes the finished logs of webhookIDs beyond the newest
+// RetentionPerWebhook of each, in one statement. Pending logs are never
+// touched. Per webhook, the subquery walks at most that many entries of the
+// finished-logs index and the delete only the entries it removes, so the cost
+// does not grow with the table; attempts go with their delivery (ON DELETE
+// CASCADE).
+func (s *Service) retainTx(tx *gorm.DB, webhookIDs []string) error {
+	if len(webhookIDs) == 0 {
+		return nil
+	}
+	ids, err := json.Marshal(webhookIDs)
 	if err != nil {
-		return fmt.Errorf("retention for %s: %w", webhookID, err)
+		return err
+	}
+	err = tx.Exec(`DELETE FROM deliveries WHERE seq IN (
+			SELECT d.seq FROM json_each(?) w JOIN deliveries d
+			ON d.webhook_id = w.value AND d.status <> 'pending' AND d.seq < (
+				SELECT x.seq FROM deliveries x WHERE x.webhook_id = w.value AND x.status <> 'pending'
+				ORDER BY x.seq DESC LIMIT 1 OFFSET ?))`,
+		string(ids), s.opts.RetentionPerWebhook-1).Error
+	if err != nil {
+		return fmt.Errorf("retention: %w", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,10 @@ type run struct {
 	// abortedSends records whether Stop had to cut attempts short.
 	abortedSends atomic.Bool
 }
+
+// completeLinger is how long the completer waits to grow a batch. It delays
+// only the "done" record and event, never a request.
+const completeLinger = 2 * time.Millisecond
 
 // maxHeld is how many claimed deliveries a run holds at most: enough for
 // every worker plus one batch queued behind them, so workers never wait for
@@ -164,10 +169,12 @@ func (s *Service) dispatch(r *run, hwm int64) {
 	defer timer.Stop()
 	minClaim := max(1, s.opts.BatchSize/2)
 
+	woken := true // Start notifies, so the first pass announces anyway
 	for ctx.Err() == nil {
-		if s.opts.Bus != nil {
+		if woken && s.opts.Bus != nil {
 			hwm = s.announce(ctx, hwm)
 		}
+		woken = false
 		free := s.maxHeld() - int(r.inFlight.Load())
 		full := free < minClaim && r.inFlight.Load() > 0
 		if !full {
@@ -220,6 +227,7 @@ func (s *Service) dispatch(r *run, hwm int64) {
 		select {
 		case <-ctx.Done():
 		case <-wake:
+			woken = true // only a commit can add logs to announce
 		case <-slotFree:
 		case <-timer.C:
 		}
@@ -316,8 +324,14 @@ func (s *Service) complete(r *run) {
 	ctx := context.WithoutCancel(r.claimCtx)
 	limit := 4 * s.opts.BatchSize
 	batch := make([]*outcome, 0, limit)
+	linger := time.NewTimer(time.Hour)
+	defer linger.Stop()
 	for o := range r.outcomes {
 		batch = append(batch[:0], o)
+		// Wait a moment for more: each write has a fixed cost (commit,
+		// retention per webhook), so under load a few milliseconds buys
+		// much larger batches; a lone outcome is written after completeLinger.
+		linger.Reset(completeLinger)
 	gather:
 		for len(batch) < limit {
 			select {
@@ -326,7 +340,7 @@ func (s *Service) complete(r *run) {
 					break gather
 				}
 				batch = append(batch, o)
-			default:
+			case <-linger.C:
 				break gather
 			}
 		}
@@ -343,33 +357,25 @@ func (s *Service) complete(r *run) {
 
 func (s *Service) writeOutcomes(ctx context.Context, r *run, batch []*outcome) {
 	var written []*outcome
-	retried := false
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
-		written = written[:0]
-		touched := map[string]bool{}
-		for _, o := range batch {
-			err := completeTx(tx, r.token, o)
-			if errors.Is(err, errLeaseLost) {
-				s.opts.Logger.Warn("delivery: lease lost before the outcome was written", "delivery", o.job.id)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("delivery %s: %w", o.job.id, err)
-			}
-			if o.released {
-				continue
-			}
-			written = append(written, o)
-			if o.status != StatusPending {
-				touched[o.job.webhookID] = true
+		var err error
+		if written, err = completeTx(tx, r.token, batch); err != nil {
+			return err
+		}
+		if len(written) < len(batch) {
+			for _, o := range batch {
+				if !o.released && !slices.Contains(written, o) {
+					s.opts.Logger.Warn("delivery: lease lost before the outcome was written", "delivery", o.job.id)
+				}
 			}
 		}
-		for webhookID := range touched {
-			if err := s.retainTx(tx, webhookID); err != nil {
-				return err
+		var touched []string
+		for _, o := range written {
+			if o.status != StatusPending && !slices.Contains(touched, o.job.webhookID) {
+				touched = append(touched, o.job.webhookID)
 			}
 		}
-		return nil
+		return s.retainTx(tx, touched)
 	})
 	if err != nil {
 		// Hand the rows back so they are sent again; if even that
@@ -389,6 +395,7 @@ func (s *Service) writeOutcomes(ctx context.Context, r *run, batch []*outcome) {
 	if err != nil {
 		return
 	}
+	retried := false
 	for _, o := range written {
 		retried = retried || o.status == StatusPending
 		if s.opts.Bus != nil {

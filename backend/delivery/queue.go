@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,44 +35,63 @@ func newID() string { return "msg_" + rand.Text() }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
-const insertSQL = `INSERT INTO deliveries
-	(id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
-	 next_attempt_at, redelivery_of, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
 // EnqueueTx queues ds inside the caller's transaction tx and returns their
 // log ids, in order. Because the rows commit or roll back with the change
 // that produced them, a rolled-back change sends nothing and a committed one
 // always has its deliveries. Call Notify after the commit.
 func (s *Service) EnqueueTx(ctx context.Context, tx *gorm.DB, ds []NewDelivery) ([]string, error) {
-	now := ms(s.opts.Now())
-	ids := make([]string, 0, len(ds))
+	ids := make([]string, len(ds))
 	for i, d := range ds {
 		if d.WebhookID == "" || d.URL == "" || len(d.Body) == 0 {
 			return nil, fmt.Errorf("delivery %d: webhook id, url and body are required", i)
 		}
-		id := newID()
-		if err := insert(ctx, tx, d, id, id, "", now); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+		ids[i] = newID()
+	}
+	if err := insert(ctx, tx, ds, ids, nil, "", ms(s.opts.Now())); err != nil {
+		return nil, err
 	}
 	return ids, nil
 }
 
-func insert(ctx context.Context, tx *gorm.DB, d NewDelivery, id, messageID, redeliveryOf string, now int64) error {
-	hdrs, err := json.Marshal(nonNil(d.Headers))
-	if err != nil {
-		return err
-	}
+// insertChunk bounds the rows of one INSERT (14 parameters each).
+const insertChunk = 100
+
+// insert writes ds with log ids ids; messageIDs nil means each row is its own
+// message. Rows go in multi-row statements, since the driver re-parses every
+// statement it runs.
+func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs []string, redeliveryOf string, now int64) error {
 	var redo any
 	if redeliveryOf != "" {
 		redo = redeliveryOf
 	}
-	err = tx.WithContext(ctx).Exec(insertSQL, id, messageID, d.WebhookID, d.Action, d.ContentType, d.ObjectID,
-		d.URL, string(hdrs), d.Secret, d.Body, now, redo, now, now).Error
-	if err != nil {
-		return fmt.Errorf("enqueue delivery for webhook %s: %w", d.WebhookID, err)
+	var q strings.Builder
+	for start := 0; start < len(ds); start += insertChunk {
+		end := min(len(ds), start+insertChunk)
+		q.Reset()
+		q.WriteString(`INSERT INTO deliveries
+			(id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
+			 next_attempt_at, redelivery_of, created_at, updated_at) VALUES `)
+		args := make([]any, 0, 14*(end-start))
+		for i := start; i < end; i++ {
+			d := ds[i]
+			hdrs, err := json.Marshal(nonNil(d.Headers))
+			if err != nil {
+				return err
+			}
+			msgID := ids[i]
+			if messageIDs != nil {
+				msgID = messageIDs[i]
+			}
+			if i > start {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID,
+				d.URL, string(hdrs), d.Secret, d.Body, now, redo, now, now)
+		}
+		if err := tx.WithContext(ctx).Exec(q.String(), args...).Error; err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
 	}
 	return nil
 }
@@ -178,43 +197,112 @@ type outcome struct {
 	at       time.Time // when the attempt finished
 }
 
-const completeSQL = `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, claimed_by = NULL,
-	response_code = ?, error = ?, updated_at = ?
-	WHERE seq = ? AND claimed_by = ?`
-
-const attemptSQL = `INSERT INTO delivery_attempts
-	(delivery_seq, n, started_at, duration_ms, request_headers, response_code, response_headers,
-	 response_body, response_truncated, error, outcome, next_attempt_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// completeChunk bounds the rows one completion statement carries, keeping
+// the bound parameters well under SQLite's limit.
+const completeChunk = 128
 
 // resultRetry is an attempt outcome: failed, another attempt is scheduled.
 const resultRetry = "retry"
 
-// errLeaseLost marks an outcome whose row another claimer took over.
-var errLeaseLost = errors.New("lease lost")
+// completeTx writes a batch of outcomes with a few statements per chunk
+// rather than a few per row: the SQLite driver re-parses a statement on
+// every execution, so statement count, not row count, is what costs. It
+// returns the outcomes it wrote. An outcome whose row token no longer holds
+// (its lease expired and another claimer took it) is skipped: that claimer
+// owns the row now and records its own attempt.
+func completeTx(tx *gorm.DB, token string, batch []*outcome) ([]*outcome, error) {
+	var released []int64
+	attempted := make([]*outcome, 0, len(batch))
+	var at time.Time
+	for _, o := range batch {
+		if o.released {
+			released = append(released, o.job.seq)
+			at = o.at
+		} else {
+			attempted = append(attempted, o)
+		}
+	}
+	if len(released) > 0 {
+		list, _ := json.Marshal(released)
+		if err := releaseTx(tx, token, string(list), ms(at)); err != nil {
+			return nil, err
+		}
+	}
+	written := make([]*outcome, 0, len(attempted))
+	for len(attempted) > 0 {
+		chunk := attempted[:min(len(attempted), completeChunk)]
+		attempted = attempted[len(chunk):]
+		ok, err := completeChunkTx(tx, token, chunk)
+		if err != nil {
+			return nil, err
+		}
+		written = append(written, ok...)
+	}
+	return written, nil
+}
 
-// completeTx writes one outcome. It returns errLeaseLost when token no longer
-// holds the row (its lease expired and someone else claimed it): that
-// claimer owns the row now, and its own attempt will be recorded.
-func completeTx(tx *gorm.DB, token string, o *outcome) error {
-	if o.released {
-		list := fmt.Sprintf("[%d]", o.job.seq)
-		return releaseTx(tx, token, list, ms(o.at))
+func completeChunkTx(tx *gorm.DB, token string, chunk []*outcome) ([]*outcome, error) {
+	var q strings.Builder
+	q.WriteString(`UPDATE deliveries SET status = v.column2, attempts = v.column3, next_attempt_at = v.column4,
+		claimed_by = NULL, response_code = v.column5, error = v.column6, updated_at = v.column7
+		FROM (VALUES `)
+	args := make([]any, 0, 7*len(chunk)+1)
+	for i, o := range chunk {
+		if i > 0 {
+			q.WriteByte(',')
+		}
+		q.WriteString("(?,?,?,?,?,?,?)")
+		args = append(args, o.job.seq, o.status, o.job.attempts+1, ms(o.next), o.att.code, o.errMsg, ms(o.at))
 	}
-	n := o.job.attempts + 1
-	res := tx.Exec(completeSQL, o.status, n, ms(o.next), o.att.code, o.errMsg, ms(o.at), o.job.seq, token)
-	if res.Error != nil {
-		return res.Error
+	q.WriteString(`) AS v WHERE deliveries.seq = v.column1 AND deliveries.claimed_by = ? RETURNING deliveries.seq`)
+	args = append(args, token)
+	rows, err := tx.Raw(q.String(), args...).Rows()
+	if err != nil {
+		return nil, err
 	}
-	if res.RowsAffected == 0 {
-		return errLeaseLost
+	held := make(map[int64]bool, len(chunk))
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		held[seq] = true
 	}
-	reqHdrs, _ := json.Marshal(nonNil(o.att.reqHeaders))
-	respHdrs, _ := json.Marshal(nonNil(o.att.respHdrs))
-	var next int64
-	if o.result == resultRetry {
-		next = ms(o.next)
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
-	return tx.Exec(attemptSQL, o.job.seq, n, ms(o.att.startedAt), o.att.duration.Milliseconds(), string(reqHdrs),
-		o.att.code, string(respHdrs), o.att.body, o.att.truncated, o.errMsg, o.result, next).Error
+
+	written := make([]*outcome, 0, len(chunk))
+	q.Reset()
+	q.WriteString(`INSERT INTO delivery_attempts
+		(delivery_seq, n, started_at, duration_ms, request_headers, response_code, response_headers,
+		 response_body, response_truncated, error, outcome, next_attempt_at) VALUES `)
+	args = args[:0]
+	for _, o := range chunk {
+		if !held[o.job.seq] {
+			continue
+		}
+		if len(written) > 0 {
+			q.WriteByte(',')
+		}
+		written = append(written, o)
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
+		reqHdrs, _ := json.Marshal(nonNil(o.att.reqHeaders))
+		respHdrs, _ := json.Marshal(nonNil(o.att.respHdrs))
+		var next int64
+		if o.result == resultRetry {
+			next = ms(o.next)
+		}
+		args = append(args, o.job.seq, o.job.attempts+1, ms(o.att.startedAt), o.att.duration.Milliseconds(),
+			string(reqHdrs), o.att.code, string(respHdrs), o.att.body, o.att.truncated, o.errMsg, o.result, next)
+	}
+	if len(written) == 0 {
+		return written, nil
+	}
+	if err := tx.Exec(q.String(), args...).Error; err != nil {
+		return nil, err
+	}
+	return written, nil
 }
