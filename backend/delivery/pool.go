@@ -284,7 +284,9 @@ func (s *Service) decide(j *job, a attempt) *outcome {
 	now := s.opts.Now()
 	o := &outcome{job: j, att: a, at: now}
 	switch {
-	case a.failure == "" && a.code >= 200 && a.code < 300:
+	case a.code >= 200 && a.code < 300:
+		// Accepted, even if the response body then broke off: the
+		// receiver has the message, and sending it again is the worse error.
 		o.status, o.result = StatusDone, StatusDone
 		o.next = now
 		return o
