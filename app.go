@@ -11,6 +11,7 @@ import (
 
 	"hookline/backend/app"
 	"hookline/backend/auth"
+	"hookline/backend/demo"
 	"hookline/backend/errs"
 )
 
@@ -94,4 +95,11 @@ func (a *App) Keys() auth.KeySet { return a.m.Keys.Current() }
 func (a *App) RegenerateKey(which string) (auth.KeySet, error) {
 	ks, err := a.m.Keys.Regenerate(a.ctx, which)
 	return ks, a.bindErr(err)
+}
+
+// LoadDemo creates the first-run sample: two types with objects, an inbox
+// and a webhook to it. It refuses to overwrite anything.
+func (a *App) LoadDemo() (demo.Result, error) {
+	r, err := a.m.LoadDemo(a.ctx)
+	return r, a.bindErr(err)
 }

@@ -39,6 +39,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// Info is shown to the UI in Settings (data folder, listen address...).
 	Info func() map[string]any
+	// LoadDemo creates the first-run sample data.
+	LoadDemo func(ctx context.Context) (any, error)
 }
 
 // Server is the HTTP side of Hookline.
@@ -78,6 +80,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/ui/info", s.authed(http.HandlerFunc(s.handleInfo)))
 	mux.Handle("GET /api/ui/keys", s.authed(http.HandlerFunc(s.handleKeys)))
 	mux.Handle("POST /api/ui/keys/{which}", s.authed(http.HandlerFunc(s.handleRegenerateKey)))
+	mux.Handle("POST /api/ui/demo", s.uiOnly(http.HandlerFunc(s.handleLoadDemo)))
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)

@@ -9,6 +9,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"hookline/backend/errs"
 )
 
 // handleFrontend serves the built UI. index.html gets the per-launch session
@@ -117,4 +119,17 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 			fl.Flush()
 		}
 	}
+}
+
+func (s *Server) handleLoadDemo(w http.ResponseWriter, r *http.Request) {
+	if s.opts.LoadDemo == nil {
+		s.writeError(w, r, errs.New(errs.Unavailable, "the demo is not available here"))
+		return
+	}
+	res, err := s.opts.LoadDemo(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
 }

@@ -19,6 +19,7 @@ import (
 	"hookline/backend/auth"
 	"hookline/backend/content"
 	"hookline/backend/delivery"
+	"hookline/backend/demo"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
@@ -79,7 +80,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		return err == nil
 	}
 	m.Content = content.New(db, content.Options{
-		Hook:     m.Trigger,
+		Hook:     hooks{m.Trigger, newContentEvents(m.Bus)},
 		Internal: []content.InternalType{webhook.InternalType(knownType)},
 	})
 	m.Trigger.SetContent(m.Content)
@@ -96,6 +97,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		AllowRemote: cfg.AllowRemote,
 		Logger:      log,
 		Info:        func() map[string]any { return m.Info().asMap() },
+		LoadDemo:    func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
 	})
 	return m, nil
 }
@@ -137,6 +139,12 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	go func() { m.serveErr <- m.Server.Serve(ln) }()
 	return nil
+}
+
+// LoadDemo creates the first-run sample (see backend/demo), pointing its
+// webhook at this process's own inbox.
+func (m *Main) LoadDemo(ctx context.Context) (demo.Result, error) {
+	return demo.Loader{Content: m.Content, Inbox: m.Inbox, BaseURL: m.URL()}.Load(ctx)
 }
 
 // URL is the base URL of the HTTP server.

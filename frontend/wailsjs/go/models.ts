@@ -309,6 +309,29 @@ export namespace delivery {
 
 }
 
+export namespace demo {
+	
+	export class Result {
+	    types: string[];
+	    objects: number;
+	    inbox: string;
+	    webhookId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Result(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.types = source["types"];
+	        this.objects = source["objects"];
+	        this.inbox = source["inbox"];
+	        this.webhookId = source["webhookId"];
+	    }
+	}
+
+}
+
 export namespace inbox {
 	
 	export class Inbox {

@@ -12,6 +12,7 @@ import type {
   BatchDeleteResult,
   ContentObject,
   ContentTypeDefinition,
+  DemoResult,
   Info,
   KeySet,
   ListPage,
@@ -145,6 +146,10 @@ export const api = {
     return isDesktop
       ? bound(() => Bound.GetVersion(type, id, n) as Promise<ContentObject>)
       : http().request('GET', `/api/v1/content/${enc(type)}/${enc(id)}/version/${n}`);
+  },
+  /** Creates the first-run sample (types, objects, an inbox, a webhook to it); refuses to overwrite. */
+  loadDemo(): Promise<DemoResult> {
+    return isDesktop ? bound(() => Bound.LoadDemo() as Promise<DemoResult>) : http().request('POST', '/api/ui/demo');
   },
 };
 

@@ -141,3 +141,11 @@ export interface ObjectQuery {
 export interface BatchDeleteResult {
   deletedCount: number;
 }
+
+/** What "Load demo" created. */
+export interface DemoResult {
+  types: string[];
+  objects: number;
+  inbox: string;
+  webhookId: string;
+}

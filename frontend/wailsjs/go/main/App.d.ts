@@ -5,6 +5,7 @@ import {main} from '../models';
 import {delivery} from '../models';
 import {app} from '../models';
 import {auth} from '../models';
+import {demo} from '../models';
 
 export function ClearInbox(arg1:string):Promise<void>;
 
@@ -57,6 +58,8 @@ export function ListVersions(arg1:string,arg2:string):Promise<main.ListPage>;
 export function ListWebhookLogs(arg1:string,arg2:number,arg3:number,arg4:string):Promise<main.ListPage>;
 
 export function ListWebhooks():Promise<main.ListPage>;
+
+export function LoadDemo():Promise<demo.Result>;
 
 export function PatchObject(arg1:string,arg2:string,arg3:{[key: string]: any}):Promise<{[key: string]: any}>;
 

@@ -106,6 +106,10 @@ export function ListWebhooks() {
   return window['go']['main']['App']['ListWebhooks']();
 }
 
+export function LoadDemo() {
+  return window['go']['main']['App']['LoadDemo']();
+}
+
 export function PatchObject(arg1, arg2, arg3) {
   return window['go']['main']['App']['PatchObject'](arg1, arg2, arg3);
 }
