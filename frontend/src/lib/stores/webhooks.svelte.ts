@@ -13,6 +13,12 @@ class WebhooksStore {
   /** Bumped on every delivery event, so open log lists can refresh. */
   tick = $state(0);
   lastEvent = $state<LogSummary | null>(null);
+  /**
+   * Custom runs started from object editors, keyed by customKey(). Kept
+   * here, not in the editor, because saving a new object navigates to its
+   * own URL and re-creates the editor.
+   */
+  customRuns = $state<Record<string, LogSummary>>({});
   private unsubscribe: (() => void) | null = null;
 
   async load() {
@@ -42,6 +48,9 @@ class WebhooksStore {
           }
         }
         this.lastEvent = s;
+        for (const [k, run] of Object.entries(this.customRuns)) {
+          if (run.id === s.id) this.customRuns = { ...this.customRuns, [k]: s };
+        }
         this.tick++;
       } else if (type === 'resync') {
         this.tick++;
@@ -52,3 +61,8 @@ class WebhooksStore {
 }
 
 export const webhooks = new WebhooksStore();
+
+/** Identifies one Custom button of one object. */
+export function customKey(type: string, objectId: string, webhookId: string): string {
+  return `${type}\u0000${objectId}\u0000${webhookId}`;
+}
