@@ -62,5 +62,10 @@ test-desktop: build ## Desktop smoke test: the real window under Xvfb, screensho
 fuzz: build ## Each fuzz target for longer (FUZZTIME=60s)
 	@scripts/fuzz.sh $(if $(filter 3s,$(FUZZTIME)),60s,$(FUZZTIME))
 
+bench: setup ## Delivery benchmark vs raw HTTP, ~5 min; writes bench/results.json (BENCH_ARGS=-quick for a short run)
+	go build -o bench/out/bin/receiver ./bench/receiver
+	go build -o bench/out/bin/hookbench ./bench/cmd/hookbench
+	bench/out/bin/hookbench -receiver bench/out/bin/receiver -results bench/results.json $(BENCH_ARGS)
+
 clean: ## Remove build output
 	rm -rf build/bin build/smoke frontend/dist bin
