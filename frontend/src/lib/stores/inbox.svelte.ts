@@ -37,6 +37,9 @@ class InboxStore {
   start(): () => void {
     if (this.users++ === 0) {
       this.unsubscribe = subscribe((type, data) => this.onEvent(type, data));
+      // Events were missed while nobody listened: forget what is shown so
+      // the next select() reloads instead of showing a stale stream.
+      this.current = null;
     }
     return () => {
       if (--this.users === 0) {
