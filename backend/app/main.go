@@ -133,7 +133,9 @@ func (m *Main) Start(ctx context.Context) error {
 	} else if err != nil {
 		return err
 	}
-	if err := m.Delivery.Start(ctx); err != nil {
+	// The pool outlives ctx (a signal context in serve mode): it stops only
+	// through Close, gracefully.
+	if err := m.Delivery.Start(context.WithoutCancel(ctx)); err != nil {
 		ln.Close()
 		return fmt.Errorf("start delivery workers: %w", err)
 	}

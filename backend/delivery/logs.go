@@ -400,7 +400,7 @@ func (s *Service) LastStatus(ctx context.Context, webhookIDs []string) (map[stri
 // maxSeq is the newest queued row; logs after it are announced as they appear.
 func (s *Service) maxSeq(ctx context.Context) (int64, error) {
 	var seq sql.NullInt64
-	err := s.db.R.WithContext(ctx).Raw(`SELECT MAX(seq) FROM deliveries`).Row().Scan(&seq)
+	err := s.db.R.WithContext(ctx).Raw(`SELECT MAX(seq) FROM deliveries`).Scan(&seq).Error
 	return seq.Int64, err
 }
 
