@@ -5,9 +5,7 @@
  * resolves to the same JSON either way.
  */
 import * as Bound from '../../../wailsjs/go/main/App';
-import { fromWails } from './errors';
-import { HttpTransport, sessionFromPage } from './http';
-import { isDesktop } from './index';
+import { bound, http, isDesktop } from './transport';
 import type { ListPage } from './types';
 
 /** A receiver at /inbox/{name} and the answer it is scripted to give. */
@@ -111,20 +109,6 @@ export interface InboxEvent {
   request?: InboxRequestSummary;
 }
 
-let httpTransport: HttpTransport | null = null;
-function http(): HttpTransport {
-  if (!httpTransport) httpTransport = new HttpTransport(sessionFromPage(document));
-  return httpTransport;
-}
-
-/** Calls a bound method, turning its rejection into an ApiError. */
-async function bound<T>(fn: () => Promise<unknown>): Promise<T> {
-  try {
-    return (await fn()) as T;
-  } catch (e) {
-    throw fromWails(e);
-  }
-}
 
 const base = '/api/v1/inboxes';
 const seg = encodeURIComponent;

@@ -6,8 +6,7 @@
  */
 import * as Bound from '../../../wailsjs/go/main/App';
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
-import { fromWails } from './errors';
-import { HttpTransport, sessionFromPage } from './http';
+import { bound, http, isDesktop } from './transport';
 import type {
   BatchDeleteResult,
   ContentObject,
@@ -23,27 +22,7 @@ import type {
 export * from './types';
 export { ApiError } from './errors';
 
-interface WailsWindow {
-  go?: { main?: { App?: unknown } };
-}
-
-/** True inside the Wails window. */
-export const isDesktop = typeof window !== 'undefined' && !!(window as unknown as WailsWindow).go?.main?.App;
-
-let httpTransport: HttpTransport | null = null;
-function http(): HttpTransport {
-  if (!httpTransport) httpTransport = new HttpTransport(sessionFromPage(document));
-  return httpTransport;
-}
-
-/** Calls a bound method, turning its rejection into an ApiError. */
-async function bound<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw fromWails(e);
-  }
-}
+export { isDesktop };
 
 export const api = {
   info(): Promise<Info> {

@@ -21,10 +21,14 @@ export function http(): HttpTransport {
   return httpTransport;
 }
 
-/** Calls a bound Go method, turning its rejection into an ApiError. */
-export async function bound<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * Calls a bound Go method, turning its rejection into an ApiError. The
+ * result is typed by the caller: the generated Wails models describe the Go
+ * structs, while the API types describe the JSON both transports return.
+ */
+export async function bound<T>(fn: () => Promise<unknown>): Promise<T> {
   try {
-    return await fn();
+    return (await fn()) as T;
   } catch (e) {
     throw fromWails(e);
   }
