@@ -13,6 +13,7 @@ import (
 	"hookline/backend/auth"
 	"hookline/backend/demo"
 	"hookline/backend/errs"
+	"hookline/backend/settings"
 )
 
 // App is what the desktop window binds: thin methods that translate, call a
@@ -102,4 +103,17 @@ func (a *App) RegenerateKey(which string) (auth.KeySet, error) {
 func (a *App) LoadDemo() (demo.Result, error) {
 	r, err := a.m.LoadDemo(a.ctx)
 	return r, a.bindErr(err)
+}
+
+// GetSettings returns the delivery settings: stored, running, and which
+// flags override them.
+func (a *App) GetSettings() (settings.View, error) {
+	v, err := a.m.Settings(a.ctx)
+	return v, a.bindErr(err)
+}
+
+// SaveSettings stores the delivery settings; they apply from the next start.
+func (a *App) SaveSettings(d settings.Delivery) (settings.View, error) {
+	v, err := a.m.SaveSettings(a.ctx, d)
+	return v, a.bindErr(err)
 }

@@ -39,6 +39,8 @@ type Options struct {
 	Logger      *slog.Logger
 	// Info is shown to the UI in Settings (data folder, listen address...).
 	Info func() map[string]any
+	// Settings reads and saves the delivery settings.
+	Settings SettingsStore
 	// LoadDemo creates the first-run sample data.
 	LoadDemo func(ctx context.Context) (any, error)
 }
@@ -81,6 +83,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/ui/keys", s.authed(http.HandlerFunc(s.handleKeys)))
 	mux.Handle("POST /api/ui/keys/{which}", s.authed(http.HandlerFunc(s.handleRegenerateKey)))
 	mux.Handle("POST /api/ui/demo", s.uiOnly(http.HandlerFunc(s.handleLoadDemo)))
+	mux.Handle("GET /api/ui/settings", s.authed(http.HandlerFunc(s.handleGetSettings)))
+	mux.Handle("PUT /api/ui/settings", s.authed(http.HandlerFunc(s.handleSaveSettings)))
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"html"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"hookline/backend/errs"
+	"hookline/backend/settings"
 )
 
 // handleFrontend serves the built UI. index.html gets the per-launch session
@@ -132,4 +134,37 @@ func (s *Server) handleLoadDemo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, res)
+}
+
+// SettingsStore is the app's settings service, seen from the API.
+type SettingsStore interface {
+	Settings(ctx context.Context) (settings.View, error)
+	SaveSettings(ctx context.Context, d settings.Delivery) (settings.View, error)
+}
+
+func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) {
+	v, err := s.opts.Settings.Settings(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request) {
+	if err := requireWrite(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var d settings.Delivery
+	if err := decodeJSON(r, &d); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	v, err := s.opts.Settings.SaveSettings(r.Context(), d)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
 }

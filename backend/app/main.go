@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"hookline/backend/api"
 	"hookline/backend/auth"
@@ -22,6 +23,7 @@ import (
 	"hookline/backend/demo"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
+	"hookline/backend/settings"
 	"hookline/backend/store"
 	"hookline/backend/webhook"
 )
@@ -43,6 +45,9 @@ type Main struct {
 	Server   *api.Server
 
 	portNote string
+	// delivery is the configuration the pool runs with: flags, else
+	// Settings, else defaults.
+	delivery settings.Parsed
 	serveErr chan error
 	closeMu  sync.Once
 }
@@ -66,10 +71,16 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		db.Close()
 		return nil, fmt.Errorf("load API keys: %w", err)
 	}
+	eff, err := m.effectiveDelivery(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	m.delivery = eff
 	m.Delivery = delivery.New(db, delivery.Options{
-		Workers:     cfg.Workers,
-		Timeout:     cfg.Timeout,
-		RetryDelays: cfg.RetryDelays,
+		Workers:     eff.Workers,
+		Timeout:     eff.Timeout,
+		RetryDelays: eff.RetryDelays,
 		Logger:      log,
 		Bus:         m.Bus,
 		UserAgent:   "Hookline/" + Version,
@@ -98,6 +109,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Logger:      log,
 		Info:        func() map[string]any { return m.Info().asMap() },
 		LoadDemo:    func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
+		Settings:    m,
 	})
 	return m, nil
 }
@@ -171,6 +183,82 @@ func (m *Main) Close(ctx context.Context) error {
 		err = errors.Join(srvErr, m.DB.Close())
 	})
 	return err
+}
+
+// effectiveDelivery is the configuration the pool starts with.
+func (m *Main) effectiveDelivery(ctx context.Context) (settings.Parsed, error) {
+	stored, err := settings.Load(ctx, m.DB)
+	if err != nil {
+		return settings.Parsed{}, err
+	}
+	return m.mergeDelivery(stored), nil
+}
+
+// mergeDelivery puts the flags over the stored settings over the defaults.
+func (m *Main) mergeDelivery(stored settings.Delivery) settings.Parsed {
+	p, err := stored.Validate()
+	if err != nil {
+		// A bad stored value must not stop the app from starting: fall
+		// back to defaults and say so.
+		m.Log.Warn("ignoring invalid stored delivery settings", slog.Any("err", err))
+		p = settings.Parsed{}
+	}
+	if m.Config.Workers > 0 {
+		p.Workers = m.Config.Workers
+	}
+	if m.Config.Timeout > 0 {
+		p.Timeout = m.Config.Timeout
+	}
+	if len(m.Config.RetryDelays) > 0 {
+		p.RetryDelays = m.Config.RetryDelays
+	}
+	if p.Workers == 0 {
+		p.Workers = 8
+	}
+	if p.Timeout == 0 {
+		p.Timeout = 10 * time.Second
+	}
+	if len(p.RetryDelays) == 0 {
+		p.RetryDelays = delivery.DefaultRetryDelays()
+	}
+	return p
+}
+
+// Settings returns the delivery settings.
+func (m *Main) Settings(ctx context.Context) (settings.View, error) {
+	stored, err := settings.Load(ctx, m.DB)
+	if err != nil {
+		return settings.View{}, err
+	}
+	v := settings.View{Stored: stored, Running: format(m.delivery), Flags: []string{}}
+	if m.Config.Workers > 0 {
+		v.Flags = append(v.Flags, "workers")
+	}
+	if m.Config.Timeout > 0 {
+		v.Flags = append(v.Flags, "timeout")
+	}
+	if len(m.Config.RetryDelays) > 0 {
+		v.Flags = append(v.Flags, "retryDelays")
+	}
+	v.RestartNeeded = fmt.Sprint(format(m.mergeDelivery(stored))) != fmt.Sprint(v.Running)
+	return v, nil
+}
+
+// SaveSettings validates and stores the delivery settings. They apply from
+// the next start: the pool's size and schedule are fixed while it runs.
+func (m *Main) SaveSettings(ctx context.Context, d settings.Delivery) (settings.View, error) {
+	if _, err := settings.Save(ctx, m.DB, d); err != nil {
+		return settings.View{}, err
+	}
+	return m.Settings(ctx)
+}
+
+func format(p settings.Parsed) settings.Delivery {
+	d := settings.Delivery{Workers: p.Workers, Timeout: p.Timeout.String(), RetryDelays: []string{}}
+	for _, r := range p.RetryDelays {
+		d.RetryDelays = append(d.RetryDelays, r.String())
+	}
+	return d
 }
 
 // Info describes this running Hookline for Settings.

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"hookline/backend/errs"
+	"hookline/backend/settings"
 )
 
 func TestOpenStartCloseWithFallbackPort(t *testing.T) {
@@ -84,5 +87,46 @@ func TestUnwritableDataFolderIsNamed(t *testing.T) {
 	_, err := Open(context.Background(), Config{DataDir: filepath.Join(file, "data")}, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), filepath.Join(file, "data")) {
 		t.Fatalf("err = %v, want it to name the folder", err)
+	}
+}
+
+func TestDeliverySettingsFlagsWinAndApplyAtNextStart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	m, err := Open(context.Background(), Config{Mode: "serve", DataDir: dir, Addr: "127.0.0.1:0"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := m.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Running.Workers != 8 || v.Running.Timeout != "10s" || len(v.Running.RetryDelays) != 5 || v.RestartNeeded {
+		t.Fatalf("defaults: %+v", v)
+	}
+	if _, err := m.SaveSettings(context.Background(), settings.Delivery{Workers: 99999}); errs.CodeOf(err) != errs.Invalid {
+		t.Fatalf("invalid save: %v", err)
+	}
+	v, err = m.SaveSettings(context.Background(), settings.Delivery{Workers: 3, Timeout: "2s", RetryDelays: []string{"1s"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.RestartNeeded || v.Running.Workers != 8 {
+		t.Fatalf("after save: %+v", v)
+	}
+	m.Close(context.Background())
+
+	// Next start: stored settings apply, but a flag wins.
+	m, err = Open(context.Background(), Config{Mode: "serve", DataDir: dir, Addr: "127.0.0.1:0", Workers: 5}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	v, _ = m.Settings(context.Background())
+	if v.Running.Workers != 5 || v.Running.Timeout != "2s" || len(v.Running.RetryDelays) != 1 || v.RestartNeeded {
+		t.Fatalf("restarted: %+v", v)
+	}
+	if len(v.Flags) != 1 || v.Flags[0] != "workers" {
+		t.Fatalf("flags = %v", v.Flags)
 	}
 }

@@ -55,6 +55,27 @@ test('the UI keeps working after a reload on a deep link', async () => {
   await page.close();
 });
 
+test('delivery settings are validated, stored, and apply after a restart', async () => {
+  const page = await browser.newPage();
+  await page.goto(hl.url + '/#/settings');
+  const form = page.locator('[data-testid="delivery-settings"]');
+  await form.waitFor();
+  assert.match(await page.locator('main').innerText(), /Running now: 8 workers, 10s per attempt/);
+  await page.fill('[data-testid="set-workers"]', '999');
+  await page.fill('[data-testid="set-delays"]', '1s, soon');
+  await page.click('[data-testid="set-save"]');
+  await form.locator('[data-testid="field-error"]').first().waitFor();
+  const errors = await form.locator('[data-testid="field-error"]').allInnerTexts();
+  assert.ok(errors.some((e) => /between 1 and 256/.test(e)), errors.join('|'));
+  assert.ok(errors.some((e) => /"soon"/.test(e)), errors.join('|'));
+  assert.equal(await page.locator('[data-testid="restart-needed"]').count(), 0);
+  await page.fill('[data-testid="set-workers"]', '4');
+  await page.fill('[data-testid="set-delays"]', '1s, 5s');
+  await page.click('[data-testid="set-save"]');
+  await page.locator('[data-testid="restart-needed"]').waitFor();
+  await page.close();
+});
+
 test('a foreign web page cannot read the API', async () => {
   // Another origin on the same machine: a page served from another port.
   const foreign = createServer((req, res) => {

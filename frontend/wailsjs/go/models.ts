@@ -600,3 +600,60 @@ export namespace main {
 
 }
 
+export namespace settings {
+	
+	export class Delivery {
+	    workers: number;
+	    timeout: string;
+	    retryDelays: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Delivery(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workers = source["workers"];
+	        this.timeout = source["timeout"];
+	        this.retryDelays = source["retryDelays"];
+	    }
+	}
+	export class View {
+	    stored: Delivery;
+	    running: Delivery;
+	    flags: string[];
+	    restartNeeded: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.stored = this.convertValues(source["stored"], Delivery);
+	        this.running = this.convertValues(source["running"], Delivery);
+	        this.flags = source["flags"];
+	        this.restartNeeded = source["restartNeeded"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+

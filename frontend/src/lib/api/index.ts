@@ -12,6 +12,8 @@ import type {
   ContentObject,
   ContentTypeDefinition,
   DemoResult,
+  DeliverySettings,
+  SettingsView,
   Info,
   KeySet,
   ListPage,
@@ -129,6 +131,16 @@ export const api = {
   /** Creates the first-run sample (types, objects, an inbox, a webhook to it); refuses to overwrite. */
   loadDemo(): Promise<DemoResult> {
     return isDesktop ? bound(() => Bound.LoadDemo() as Promise<DemoResult>) : http().request('POST', '/api/ui/demo');
+  },
+  /** Delivery settings: what is stored, what runs, which flags override. */
+  settings(): Promise<SettingsView> {
+    return isDesktop ? bound(() => Bound.GetSettings()) : http().request('GET', '/api/ui/settings');
+  },
+  /** Stores delivery settings; they apply from the next start. */
+  saveSettings(d: DeliverySettings): Promise<SettingsView> {
+    return isDesktop
+      ? bound(() => Bound.SaveSettings(d as Parameters<typeof Bound.SaveSettings>[0]))
+      : http().request('PUT', '/api/ui/settings', d);
   },
 };
 

@@ -149,3 +149,18 @@ export interface DemoResult {
   inbox: string;
   webhookId: string;
 }
+
+/** The delivery engine's settings; empty values mean the defaults. */
+export interface DeliverySettings {
+  workers: number;
+  timeout: string;
+  retryDelays: string[];
+}
+
+export interface SettingsView {
+  stored: DeliverySettings;
+  running: DeliverySettings;
+  /** Settings a command-line flag overrides (workers, timeout, retryDelays). */
+  flags: string[];
+  restartNeeded: boolean;
+}

@@ -54,6 +54,10 @@ export function GetObject(arg1, arg2) {
   return window['go']['main']['App']['GetObject'](arg1, arg2);
 }
 
+export function GetSettings() {
+  return window['go']['main']['App']['GetSettings']();
+}
+
 export function GetType(arg1) {
   return window['go']['main']['App']['GetType'](arg1);
 }
@@ -128,6 +132,10 @@ export function RegenerateKey(arg1) {
 
 export function ReplayInboxRequest(arg1, arg2, arg3) {
   return window['go']['main']['App']['ReplayInboxRequest'](arg1, arg2, arg3);
+}
+
+export function SaveSettings(arg1) {
+  return window['go']['main']['App']['SaveSettings'](arg1);
 }
 
 export function TriggerCustom(arg1, arg2, arg3) {
