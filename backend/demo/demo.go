@@ -77,7 +77,7 @@ func (l Loader) Load(ctx context.Context) (res Result, err error) {
 	}
 
 	hook, err := l.Content.Create(ctx, webhook.TypeName, map[string]any{
-		"name":    "Demo: content changes to the demo inbox",
+		"name":    "Demo inbox",
 		"type":    "async",
 		"url":     l.BaseURL + "/inbox/" + InboxName,
 		"enabled": true,
