@@ -124,7 +124,7 @@ func TestPayloadDeleteIgnoresObjectAndKeepsHTML(t *testing.T) {
 func TestPayloadRefusesIncompleteChange(t *testing.T) {
 	t.Parallel()
 	for _, c := range []content.Change{
-		{Action: "Create", ContentType: "p", ObjectID: "x", Version: 1},            // no object
+		{Action: "Create", ContentType: "p", ObjectID: "x", Version: 1},               // no object
 		{Action: "Create", ContentType: "p", ObjectID: "x", Object: map[string]any{}}, // no version
 		{Action: "Delete", ContentType: "", ObjectID: "x", Version: 1},
 	} {
