@@ -36,7 +36,8 @@ run: build ## Build and open the desktop window (headless machines get `hookline
 serve: build ## Build and run headless (`hookline serve`)
 	$(BIN) serve
 
-lint: build ## go vet, staticcheck and svelte-check
+lint: build ## gofmt, go vet, staticcheck and svelte-check
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [[ -n "$$unformatted" ]]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	go vet -tags $(GO_TAGS) ./...
 	bin/staticcheck -tags $(GO_TAGS) ./...
 	cd frontend && npm run check
