@@ -269,6 +269,7 @@ func TestQueriesUseIndexes(t *testing.T) {
 				SELECT x.seq FROM deliveries x WHERE x.webhook_id = w.value AND x.status <> 'pending'
 				ORDER BY x.seq DESC LIMIT 1 OFFSET ?)`,
 			[]any{`["w1","w2"]`, 299}, "deliveries_finished"},
+		{"complete", completeSQL, []any{`[[1,"done",1,0,200,"",0]]`, "token"}, "INTEGER PRIMARY KEY"},
 		{"list", `SELECT seq FROM deliveries WHERE webhook_id = ? ORDER BY seq DESC LIMIT 20`, []any{"w"}, "deliveries_webhook"},
 		{"list done", `SELECT seq FROM deliveries WHERE webhook_id = ? AND status = ? AND status <> 'pending' ORDER BY seq DESC LIMIT 20`,
 			[]any{"w", "done"}, "deliveries_finished"},

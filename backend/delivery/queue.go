@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -146,7 +147,7 @@ func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error
 // lease expiry), or false when nothing is pending.
 func (s *Service) earliestDue(ctx context.Context) (time.Time, bool, error) {
 	var due sql.NullInt64
-	err := s.db.R.WithContext(ctx).Raw(`SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'`).Row().Scan(&due)
+	err := s.db.R.WithContext(ctx).Raw(`SELECT MIN(next_attempt_at) FROM deliveries WHERE status = 'pending'`).Scan(&due).Error
 	if err != nil || !due.Valid {
 		return time.Time{}, false, err
 	}
@@ -197,19 +198,23 @@ type outcome struct {
 	at       time.Time // when the attempt finished
 }
 
-// completeChunk bounds the rows one completion statement carries, keeping
-// the bound parameters well under SQLite's limit.
-const completeChunk = 128
+// completeChunk bounds the outcomes one completion statement carries, and
+// so the size of its JSON parameter.
+const completeChunk = 256
 
 // resultRetry is an attempt outcome: failed, another attempt is scheduled.
 const resultRetry = "retry"
 
-// completeTx writes a batch of outcomes with a few statements per chunk
-// rather than a few per row: the SQLite driver re-parses a statement on
-// every execution, so statement count, not row count, is what costs. It
-// returns the outcomes it wrote. An outcome whose row token no longer holds
-// (its lease expired and another claimer took it) is skipped: that claimer
-// owns the row now and records its own attempt.
+// completeTx writes a batch of outcomes with two statements per chunk
+// rather than a few per row, and hands each statement its rows as one JSON
+// parameter that SQLite expands with json_each. Both choices are about the
+// driver: it re-parses a statement on every execution, so statement count
+// and length cost, and it binds parameters in time quadratic in their number
+// (each one is looked up by a scan of the argument list), which made a
+// many-row VALUES list the most expensive part of a completion. It returns
+// the outcomes it wrote. An outcome whose row token no longer holds (its
+// lease expired and another claimer took it) is skipped: that claimer owns
+// the row now and records its own attempt.
 func completeTx(tx *gorm.DB, token string, batch []*outcome) ([]*outcome, error) {
 	var released []int64
 	attempted := make([]*outcome, 0, len(batch))
@@ -241,67 +246,80 @@ func completeTx(tx *gorm.DB, token string, batch []*outcome) ([]*outcome, error)
 	return written, nil
 }
 
+// completeSQL writes outcomes given as a JSON array of
+// [seq, status, attempts, next_attempt_at, response_code, error, updated_at],
+// only to rows token still holds, and returns the rows it wrote.
+const completeSQL = `UPDATE deliveries SET status = v.value->>1, attempts = v.value->>2, next_attempt_at = v.value->>3,
+		claimed_by = NULL, response_code = v.value->>4, error = v.value->>5, updated_at = v.value->>6
+	FROM json_each(?) AS v
+	WHERE deliveries.seq = v.value->>0 AND deliveries.claimed_by = ?
+	RETURNING deliveries.seq`
+
+// attemptsSQL records attempts given as a JSON array of
+// [delivery_seq, n, started_at, duration_ms, request_headers, response_code,
+// response_headers, hex(response_body), response_truncated, error, outcome,
+// next_attempt_at]. The body travels as hex because it may be any bytes.
+const attemptsSQL = `INSERT INTO delivery_attempts
+		(delivery_seq, n, started_at, duration_ms, request_headers, response_code, response_headers,
+		 response_body, response_truncated, error, outcome, next_attempt_at)
+	SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
+		unhex(value->>7), value->>8, value->>9, value->>10, value->>11
+	FROM json_each(?)`
+
 func completeChunkTx(tx *gorm.DB, token string, chunk []*outcome) ([]*outcome, error) {
-	var q strings.Builder
-	q.WriteString(`UPDATE deliveries SET status = v.column2, attempts = v.column3, next_attempt_at = v.column4,
-		claimed_by = NULL, response_code = v.column5, error = v.column6, updated_at = v.column7
-		FROM (VALUES `)
-	args := make([]any, 0, 7*len(chunk)+1)
+	rows := make([][7]any, len(chunk))
 	for i, o := range chunk {
-		if i > 0 {
-			q.WriteByte(',')
-		}
-		q.WriteString("(?,?,?,?,?,?,?)")
-		args = append(args, o.job.seq, o.status, o.job.attempts+1, ms(o.next), o.att.code, o.errMsg, ms(o.at))
+		rows[i] = [7]any{o.job.seq, o.status, o.job.attempts + 1, ms(o.next), o.att.code, o.errMsg, ms(o.at)}
 	}
-	q.WriteString(`) AS v WHERE deliveries.seq = v.column1 AND deliveries.claimed_by = ? RETURNING deliveries.seq`)
-	args = append(args, token)
-	rows, err := tx.Raw(q.String(), args...).Rows()
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return nil, err
+	}
+	res, err := tx.Raw(completeSQL, string(list), token).Rows()
 	if err != nil {
 		return nil, err
 	}
 	held := make(map[int64]bool, len(chunk))
-	for rows.Next() {
+	for res.Next() {
 		var seq int64
-		if err := rows.Scan(&seq); err != nil {
-			rows.Close()
+		if err := res.Scan(&seq); err != nil {
+			res.Close()
 			return nil, err
 		}
 		held[seq] = true
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	res.Close()
+	if err := res.Err(); err != nil {
 		return nil, err
 	}
 
 	written := make([]*outcome, 0, len(chunk))
-	q.Reset()
-	q.WriteString(`INSERT INTO delivery_attempts
-		(delivery_seq, n, started_at, duration_ms, request_headers, response_code, response_headers,
-		 response_body, response_truncated, error, outcome, next_attempt_at) VALUES `)
-	args = args[:0]
+	atts := make([][12]any, 0, len(chunk))
 	for _, o := range chunk {
 		if !held[o.job.seq] {
 			continue
 		}
-		if len(written) > 0 {
-			q.WriteByte(',')
-		}
 		written = append(written, o)
-		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
 		reqHdrs, _ := json.Marshal(nonNil(o.att.reqHeaders))
 		respHdrs, _ := json.Marshal(nonNil(o.att.respHdrs))
 		var next int64
 		if o.result == resultRetry {
 			next = ms(o.next)
 		}
-		args = append(args, o.job.seq, o.job.attempts+1, ms(o.att.startedAt), o.att.duration.Milliseconds(),
-			string(reqHdrs), o.att.code, string(respHdrs), o.att.body, o.att.truncated, o.errMsg, o.result, next)
+		var body any // NULL when no response arrived
+		if o.att.body != nil {
+			body = hex.EncodeToString(o.att.body)
+		}
+		atts = append(atts, [12]any{o.job.seq, o.job.attempts + 1, ms(o.att.startedAt), o.att.duration.Milliseconds(),
+			string(reqHdrs), o.att.code, string(respHdrs), body, o.att.truncated, o.errMsg, o.result, next})
 	}
 	if len(written) == 0 {
 		return written, nil
 	}
-	if err := tx.Exec(q.String(), args...).Error; err != nil {
+	if list, err = json.Marshal(atts); err != nil {
+		return nil, err
+	}
+	if err := tx.Exec(attemptsSQL, string(list)).Error; err != nil {
 		return nil, err
 	}
 	return written, nil
