@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -82,6 +83,12 @@ func decodeJSON(r *http.Request, v any) error {
 	}
 	if err != nil {
 		return errs.New(errs.Invalid, "could not read request body: %v", err)
+	}
+	// A null body would decode into a nil map or slice without error, and
+	// reach the services as "no fields": a PATCH would then save an
+	// unchanged version and send an Update webhook for it.
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		return errs.InvalidField("body", "must be a JSON object or array, not null")
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
