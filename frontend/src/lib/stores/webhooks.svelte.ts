@@ -20,6 +20,16 @@ class WebhooksStore {
    */
   customRuns = $state<Record<string, LogSummary>>({});
   private unsubscribe: (() => void) | null = null;
+  /**
+   * The latest status seen per log id, so a caller whose request returned
+   * after the log's events (a fast receiver) still shows the newest state.
+   */
+  private recent = new Map<string, LogSummary>();
+
+  /** The newest status seen for log id, if any event has reported it. */
+  latest(id: string): LogSummary | undefined {
+    return this.recent.get(id);
+  }
 
   async load() {
     this.loading = true;
@@ -48,6 +58,9 @@ class WebhooksStore {
           }
         }
         this.lastEvent = s;
+        this.recent.delete(s.id);
+        this.recent.set(s.id, s);
+        if (this.recent.size > 500) this.recent.delete(this.recent.keys().next().value!);
         for (const [k, run] of Object.entries(this.customRuns)) {
           if (run.id === s.id) this.customRuns = { ...this.customRuns, [k]: s };
         }
