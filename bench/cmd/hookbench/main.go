@@ -67,7 +67,7 @@ func parseFlags(args []string) (config, error) {
 	fs.StringVar(&c.receiverBin, "receiver", "bench/out/bin/receiver", "receiver binary (built by make bench)")
 	fs.StringVar(&c.results, "results", "bench/results.json", "where to write the JSON results; empty for none")
 	fs.StringVar(&c.outDir, "out", "bench/out", "folder for profiles and scratch data folders")
-	fs.BoolVar(&c.profile, "profile", false, "write CPU and heap profiles of the drain to -out (adds a little overhead)")
+	fs.BoolVar(&c.profile, "profile", false, "write CPU profiles of the drain and end-to-end runs (and the drain's allocations) to -out")
 	fs.IntVar(&c.workers, "workers", 8, "delivery workers, and the raw baseline's concurrency")
 	fs.IntVar(&c.clients, "clients", 16, "concurrent REST/service clients in the end-to-end part")
 	fs.IntVar(&c.rawN, "raw-n", 50_000, "POSTs in the raw baseline")
@@ -152,13 +152,14 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 	defer recv.close()
 
 	b := &bench{
-		cfg:     cfg,
-		out:     stdout,
-		recv:    recv,
-		root:    scratch,
-		log:     slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
-		details: map[string]any{},
-		started: time.Now(),
+		cfg:         cfg,
+		out:         stdout,
+		recv:        recv,
+		root:        scratch,
+		log:         slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError})),
+		details:     map[string]any{},
+		started:     time.Now(),
+		loadAtStart: loadAvg(),
 	}
 	b.progress("machine: %s, %d cores; receiver %s", cpuModel(), numCPU(), recv.url)
 	steps := []struct {

@@ -16,21 +16,26 @@ import (
 // yet swept: what runtime.MemStats calls HeapAlloc) while it runs. Reading
 // runtime/metrics does not stop the world, so sampling every few
 // milliseconds costs nothing measurable.
+//
+// It also records the peak live heap (what the last GC found reachable):
+// the heap peak moves with GC pacing, the live heap only with what the
+// engine holds, so flatness is judged on the live heap.
 type memSampler struct {
 	stop chan struct{}
-	done chan uint64
+	done chan [2]uint64
 }
 
 func startMemSampler() *memSampler {
-	s := &memSampler{stop: make(chan struct{}), done: make(chan uint64, 1)}
+	s := &memSampler{stop: make(chan struct{}), done: make(chan [2]uint64, 1)}
 	go func() {
-		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		var peak uint64
+		sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/gc/heap/live:bytes"}}
+		var peak [2]uint64
 		t := time.NewTicker(5 * time.Millisecond)
 		defer t.Stop()
 		for {
 			metrics.Read(sample)
-			peak = max(peak, sample[0].Value.Uint64())
+			peak[0] = max(peak[0], sample[0].Value.Uint64())
+			peak[1] = max(peak[1], sample[1].Value.Uint64())
 			select {
 			case <-s.stop:
 				s.done <- peak
@@ -42,10 +47,26 @@ func startMemSampler() *memSampler {
 	return s
 }
 
-// peak stops the sampler and returns the peak heap in bytes.
-func (s *memSampler) peak() uint64 {
+// peak stops the sampler and returns the peak heap and the peak live heap,
+// in bytes.
+func (s *memSampler) peak() (heap, live uint64) {
 	close(s.stop)
-	return <-s.done
+	p := <-s.done
+	return p[0], p[1]
+}
+
+// loadAvg is /proc/loadavg's first three fields: how busy the machine was
+// with other work, which these figures are sensitive to.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // settle returns freed memory to the OS and resets the kernel's peak-RSS

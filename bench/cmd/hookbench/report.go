@@ -29,7 +29,8 @@ type bench struct {
 	started time.Time
 	// heapPeak50k is the drain part's peak Go heap, the small backlog the
 	// memory part's peak is compared with.
-	drainHeapPeak uint64
+	drainHeapPeak, drainLivePeak uint64
+	loadAtStart                  string
 }
 
 // row is one line of the table. Target is empty for figures shown for
@@ -101,7 +102,8 @@ func num(v float64) string {
 }
 
 func (b *bench) printTable() {
-	fmt.Fprintf(b.out, "\nHookline bench — %s, %d cores, commit %s, %s\n\n", cpuModel(), numCPU(), gitCommit(), b.mode())
+	fmt.Fprintf(b.out, "\nHookline bench — %s, %d cores, commit %s, %s; load average %s at start, %s at end\n\n",
+		cpuModel(), numCPU(), gitCommit(), b.mode(), b.loadAtStart, loadAvg())
 	tw := tabwriter.NewWriter(b.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "part\tfigure\ttarget\tmeasured\tresult")
 	fmt.Fprintln(tw, "----\t------\t------\t--------\t------")
@@ -126,11 +128,13 @@ func (b *bench) writeJSON(path string) error {
 		"date":    b.started.UTC().Format(time.RFC3339),
 		"seconds": math.Round(time.Since(b.started).Seconds()),
 		"machine": map[string]any{
-			"cores":  numCPU(),
-			"cpu":    cpuModel(),
-			"os":     runtime.GOOS + "/" + runtime.GOARCH,
-			"go":     runtime.Version(),
-			"kernel": kernel(),
+			"cores":              numCPU(),
+			"cpu":                cpuModel(),
+			"os":                 runtime.GOOS + "/" + runtime.GOARCH,
+			"go":                 runtime.Version(),
+			"kernel":             kernel(),
+			"loadAverageAtStart": b.loadAtStart,
+			"loadAverageAtEnd":   loadAvg(),
 		},
 		"config": map[string]any{
 			"workers": b.cfg.workers, "clients": b.cfg.clients, "rawN": b.cfg.rawN, "drainN": b.cfg.drainN,
