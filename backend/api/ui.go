@@ -45,8 +45,12 @@ func (s *Server) handleFrontend(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "frontend not built", http.StatusNotFound)
 		return
 	}
-	meta := `<meta name="hookline-session" content="` + html.EscapeString(s.opts.Keys.Session()) + `">`
-	page = bytes.Replace(page, []byte("<head>"), []byte("<head>\n    "+meta), 1)
+	// With --allow-remote, only this machine's browsers get the token; a
+	// browser elsewhere signs in with an API key instead.
+	if loopbackHost(r.RemoteAddr) {
+		meta := `<meta name="hookline-session" content="` + html.EscapeString(s.opts.Keys.Session()) + `">`
+		page = bytes.Replace(page, []byte("<head>"), []byte("<head>\n    "+meta), 1)
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")

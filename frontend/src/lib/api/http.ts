@@ -10,10 +10,20 @@ export class HttpTransport {
     private readonly session: string,
     private readonly base = '',
     private readonly fetcher: typeof fetch = (...a) => fetch(...a),
+    /**
+     * An API key, used only when the page carries no session token: the
+     * server hands the token to loopback clients only, so a browser on
+     * another machine (serve --allow-remote) signs in with a key.
+     */
+    private readonly apiKey = '',
   ) {}
 
+  private credentials(): Record<string, string> {
+    return this.session ? { 'X-Hookline-Session': this.session } : { 'X-AUTH-TOKEN': this.apiKey };
+  }
+
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { 'X-Hookline-Session': this.session };
+    const headers: Record<string, string> = this.credentials();
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -36,7 +46,8 @@ export class HttpTransport {
 
   /** Opens the Server-Sent Events stream; returns a function that closes it. */
   subscribe(onEvent: (type: string, data: unknown) => void): () => void {
-    const url = `${this.base}/api/ui/events?session=${encodeURIComponent(this.session)}`;
+    const cred = this.session ? `session=${encodeURIComponent(this.session)}` : `auth_token=${encodeURIComponent(this.apiKey)}`;
+    const url = `${this.base}/api/ui/events?${cred}`;
     const src = new EventSource(url);
     const types = ['delivery', 'content', 'webhook', 'inbox', 'resync'];
     for (const t of types) {

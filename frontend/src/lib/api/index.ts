@@ -7,6 +7,7 @@
 import * as Bound from '../../../wailsjs/go/main/App';
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
 import { bound, http, isDesktop } from './transport';
+export { needsApiKey, useApiKey } from './transport';
 import type {
   BatchDeleteResult,
   ContentObject,

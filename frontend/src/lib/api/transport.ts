@@ -14,11 +14,25 @@ interface WailsWindow {
 export const isDesktop = typeof window !== 'undefined' && !!(window as unknown as WailsWindow).go?.main?.App;
 
 let httpTransport: HttpTransport | null = null;
+const keyStorage = 'hookline-api-key';
 
 /** The browser transport, created on first use from the page's session token. */
 export function http(): HttpTransport {
-  if (!httpTransport) httpTransport = new HttpTransport(sessionFromPage(document));
+  if (!httpTransport) {
+    httpTransport = new HttpTransport(sessionFromPage(document), '', undefined, sessionStorage.getItem(keyStorage) ?? '');
+  }
   return httpTransport;
+}
+
+/** True when the page has no session token: a remote browser must sign in with a key. */
+export function needsApiKey(): boolean {
+  return !isDesktop && typeof document !== 'undefined' && sessionFromPage(document) === '';
+}
+
+/** Remembers an API key for this browser tab (remote browsers only). */
+export function useApiKey(key: string): void {
+  sessionStorage.setItem(keyStorage, key);
+  httpTransport = null;
 }
 
 /**
