@@ -9,6 +9,7 @@ import (
 
 	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"hookline/backend/api"
 	"hookline/backend/app"
 	"hookline/backend/auth"
 	"hookline/backend/demo"
@@ -59,27 +60,11 @@ func (a *App) bindErr(err error) error {
 		a.m.Log.Error("bound call failed", slog.Any("err", err))
 	}
 	b, _ := json.Marshal(map[string]any{
-		"status":  statusOf(code),
+		"status":  api.StatusOf(code),
 		"message": errs.MessageOf(err),
 		"fields":  errs.FieldsOf(err),
 	})
 	return errors.New(string(b))
-}
-
-func statusOf(code string) int {
-	switch code {
-	case errs.Invalid:
-		return 400
-	case errs.Forbidden:
-		return 403
-	case errs.NotFound:
-		return 404
-	case errs.Conflict:
-		return 409
-	case errs.TooLarge:
-		return 413
-	}
-	return 500
 }
 
 // Info describes this Hookline for Settings. The first call also tells the

@@ -18,8 +18,9 @@ import (
 // with 413, as the content issue asks).
 const MaxBody = 1 << 20
 
-// statusOf is the one place where error codes become HTTP statuses.
-func statusOf(code string) int {
+// StatusOf is the one place where error codes become HTTP statuses; the
+// desktop bindings use it too, so both transports report the same status.
+func StatusOf(code string) int {
 	switch code {
 	case errs.Invalid:
 		return http.StatusBadRequest
@@ -58,7 +59,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // that are not *errs.Error are logged in full and shown as "Internal error.".
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := errs.CodeOf(err)
-	status := statusOf(code)
+	status := StatusOf(code)
 	if code == errs.Internal {
 		s.log.Error("request failed", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 	}
