@@ -30,9 +30,35 @@ type job struct {
 	createdAt   int64
 }
 
-// newID returns a log id in the Standard Webhooks style ("msg_" + 26 random
-// base32 characters, 130 bits).
-func newID() string { return "msg_" + rand.Text() }
+// idAlphabet is base32 (RFC 4648's letters and digits) in ASCII order, so
+// that ids sort as their timestamps do.
+const idAlphabet = "234567ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// newID returns a log id in the Standard Webhooks style: "msg_" + 26 base32
+// characters, the first 10 the time in unix ms and the last 16 random (80
+// bits). Ids that sort by time keep the unique index on id append-only:
+// random ids put every insert and every retention delete on its own leaf
+// page, and each such page is a 4 KiB WAL frame at commit.
+func newID() string {
+	var b [4 + 26]byte
+	copy(b[:], "msg_")
+	t := uint64(time.Now().UnixMilli())
+	for i := 4 + 9; i >= 4; i-- {
+		b[i] = idAlphabet[t&31]
+		t >>= 5
+	}
+	var r [10]byte
+	rand.Read(r[:])
+	v := uint64(r[0])<<32 | uint64(r[1])<<24 | uint64(r[2])<<16 | uint64(r[3])<<8 | uint64(r[4])
+	w := uint64(r[5])<<32 | uint64(r[6])<<24 | uint64(r[7])<<16 | uint64(r[8])<<8 | uint64(r[9])
+	for i := 7; i >= 0; i-- {
+		b[14+i] = idAlphabet[v&31]
+		b[22+i] = idAlphabet[w&31]
+		v >>= 5
+		w >>= 5
+	}
+	return string(b[:])
+}
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 
