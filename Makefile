@@ -10,7 +10,7 @@ BIN      := build/bin/hookline
 WAILS    := bin/wails
 FUZZTIME ?= 3s
 
-.PHONY: help setup run serve build frontend lint test test-go test-fuzz test-frontend test-e2e test-desktop fuzz bench clean
+.PHONY: help setup run serve build frontend lint test test-go test-fuzz test-frontend test-e2e test-desktop fuzz soak bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[1m%-14s\033[0m %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ test-desktop: build ## Desktop smoke test: the real window under Xvfb, screensho
 
 fuzz: build ## Each fuzz target for longer (FUZZTIME=60s)
 	@scripts/fuzz.sh $(if $(filter 3s,$(FUZZTIME)),60s,$(FUZZTIME))
+
+soak: build ## Long reliability runs: 20 SIGKILLs, 60 s of load, 3 SIGTERMs (HOOKLINE_SOAK=1; ~3 min)
+	HOOKLINE_SOAK=1 go test -race -tags $(GO_TAGS) -count=1 -timeout 30m -v ./backend/reliability/
 
 bench: setup ## Delivery benchmark vs raw HTTP, ~5 min; writes bench/results.json (BENCH_ARGS=-quick for a short run)
 	go build -o bench/out/bin/receiver ./bench/receiver
