@@ -50,6 +50,7 @@ type Main struct {
 	delivery settings.Parsed
 	serveErr chan error
 	closeMu  sync.Once
+	unlock   func()
 }
 
 // Open creates the data folder, opens the database and builds the services.
@@ -61,19 +62,26 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
-	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
+	unlock, err := lockDataDir(cfg.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	m := &Main{Config: cfg, Log: log, DB: db, Bus: events.NewBus(), serveErr: make(chan error, 1)}
+	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
+	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	m := &Main{Config: cfg, Log: log, DB: db, Bus: events.NewBus(), serveErr: make(chan error, 1), unlock: unlock}
 	if m.Keys, err = auth.Load(ctx, db, cfg.APIKey); err != nil {
 		db.Close()
+		unlock()
 		return nil, fmt.Errorf("load API keys: %w", err)
 	}
 	eff, err := m.effectiveDelivery(ctx)
 	if err != nil {
 		db.Close()
+		unlock()
 		return nil, err
 	}
 	m.delivery = eff
@@ -181,6 +189,7 @@ func (m *Main) Close(ctx context.Context) error {
 			m.Log.Warn("delivery stop", slog.Any("err", stopErr))
 		}
 		err = errors.Join(srvErr, m.DB.Close())
+		m.unlock()
 	})
 	return err
 }

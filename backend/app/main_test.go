@@ -130,3 +130,22 @@ func TestDeliverySettingsFlagsWinAndApplyAtNextStart(t *testing.T) {
 		t.Fatalf("flags = %v", v.Flags)
 	}
 }
+
+func TestSecondInstanceOnOneFolderIsRefused(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	m, err := Open(context.Background(), Config{Mode: "serve", DataDir: dir, Addr: "127.0.0.1:0"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(context.Background(), Config{Mode: "serve", DataDir: dir, Addr: "127.0.0.1:0"}, nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "in use by another Hookline") {
+		t.Fatalf("second open: %v", err)
+	}
+	m.Close(context.Background())
+	m2, err := Open(context.Background(), Config{Mode: "serve", DataDir: dir, Addr: "127.0.0.1:0"}, nil, nil)
+	if err != nil {
+		t.Fatalf("open after close: %v", err)
+	}
+	m2.Close(context.Background())
+}
