@@ -28,6 +28,14 @@ import (
 	"hookline/backend/webhook"
 )
 
+// Shutdown budget: in-flight API requests get ServerDrainTimeout to finish,
+// then in-flight webhook attempts get AttemptDrainTimeout before they are
+// cut short and their claims released (they are sent again after restart).
+const (
+	ServerDrainTimeout  = 1500 * time.Millisecond
+	AttemptDrainTimeout = 2 * time.Second
+)
+
 // Version is Hookline's version, shown in Settings and sent as User-Agent.
 const Version = "0.1.0"
 
@@ -182,8 +190,15 @@ func (m *Main) Close(ctx context.Context) error {
 	m.closeMu.Do(func() {
 		// Requests first (no new changes), then the pool (in-flight
 		// attempts finish or their claims are released), then the database.
-		srvErr := m.Server.Shutdown(ctx)
-		if stopErr := m.Delivery.Stop(ctx); stopErr != nil {
+		// Each stage gets a slice of ctx, so a slow receiver holding an
+		// attempt open cannot eat the whole budget: exit stays well inside
+		// the 5 s that SIGTERM promises.
+		srvCtx, cancelSrv := context.WithTimeout(ctx, ServerDrainTimeout)
+		defer cancelSrv()
+		srvErr := m.Server.Shutdown(srvCtx)
+		stopCtx, cancelStop := context.WithTimeout(ctx, AttemptDrainTimeout)
+		defer cancelStop()
+		if stopErr := m.Delivery.Stop(stopCtx); stopErr != nil {
 			// Attempts cut short had their claims released: they are sent
 			// again after the next start, so this is not a failed shutdown.
 			m.Log.Warn("delivery stop", slog.Any("err", stopErr))
