@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strconv"
 	"time"
 
 	"gorm.io/gorm"
@@ -219,8 +221,9 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 			URL          string
 			Headers      string
 			Body         []byte
+			History      string
 		}
-		res := tx.Raw(`SELECT `+summaryCols+`, message_id, redelivery_of, url, headers, body
+		res := tx.Raw(`SELECT `+summaryCols+`, message_id, redelivery_of, url, headers, body, history
 			FROM deliveries WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&row)
 		if res.Error != nil {
 			return res.Error
@@ -233,41 +236,30 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 		d.RedeliveryOf = row.RedeliveryOf.String
 		d.Request = LogRequest{Method: "POST", URL: row.URL, Body: string(row.Body)}
 
-		var atts []struct {
-			N                 int
-			StartedAt         int64
-			DurationMs        int64
-			RequestHeaders    string
-			ResponseCode      int
-			ResponseHeaders   string
-			ResponseBody      []byte
-			ResponseTruncated bool
-			Error             string
-			Outcome           string
-			NextAttemptAt     int64
-		}
-		err := tx.Raw(`SELECT n, started_at, duration_ms, request_headers, response_code, response_headers,
-				response_body, response_truncated, error, outcome, next_attempt_at
-			FROM delivery_attempts WHERE delivery_seq = ? ORDER BY n`, row.Summary.Seq).Scan(&atts).Error
-		if err != nil {
+		var own []Header
+		if err := json.Unmarshal([]byte(row.Headers), &own); err != nil {
 			return err
+		}
+		var atts []attemptRecord
+		if err := json.Unmarshal([]byte(row.History), &atts); err != nil {
+			return fmt.Errorf("history: %w", err)
 		}
 		d.History = make([]LogAttempt, 0, len(atts))
 		for _, a := range atts {
 			la := LogAttempt{N: a.N, StartedAt: time.UnixMilli(a.StartedAt).UTC(), DurationMs: a.DurationMs,
-				Outcome: a.Outcome, Error: a.Error}
-			if err := json.Unmarshal([]byte(a.RequestHeaders), &la.RequestHeaders); err != nil {
-				return err
+				Outcome: a.Outcome, Error: a.Error, RequestHeaders: nonNil(a.Request)}
+			if a.Request == nil && a.Timestamp != 0 {
+				la.RequestHeaders = requestHeaders(a.UserAgent, own, row.MessageID, strconv.FormatInt(a.Timestamp, 10), a.Signature)
 			}
-			if a.ResponseCode != 0 {
-				la.Response = &LogResponse{Status: a.ResponseCode, Body: string(a.ResponseBody),
-					BodyTruncated: a.ResponseTruncated, DurationMs: a.DurationMs}
-				if err := json.Unmarshal([]byte(a.ResponseHeaders), &la.Response.Headers); err != nil {
-					return err
+			if a.Code != 0 {
+				la.Response = &LogResponse{Status: a.Code, Headers: nonNil(a.Headers),
+					BodyTruncated: a.Truncated, DurationMs: a.DurationMs}
+				if a.Body != nil {
+					la.Response.Body = *a.Body
 				}
 			}
 			if a.Outcome == resultRetry {
-				t := time.UnixMilli(a.NextAttemptAt).UTC()
+				t := time.UnixMilli(a.Next).UTC()
 				la.NextAttemptAt = &t
 			}
 			d.History = append(d.History, la)
@@ -276,10 +268,8 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 			d.Request.Headers = d.History[n-1].RequestHeaders
 			d.Response = d.History[n-1].Response
 		} else {
-			var own []Header
-			if err := json.Unmarshal([]byte(row.Headers), &own); err != nil {
-				return err
-			}
+			// Not attempted yet: the request as it will be sent, without
+			// the per-attempt timestamp and signature.
 			d.Request.Headers = append([]Header{
 				{Name: "Content-Type", Value: "application/json"},
 				{Name: "User-Agent", Value: s.opts.UserAgent},
@@ -295,6 +285,23 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 		return LogDetail{}, fmt.Errorf("get log %s: %w", logID, err)
 	}
 	return d, nil
+}
+
+// requestHeaders is the header list of a request as sender.send builds it,
+// in the same order, for the log: the attempt record keeps only userAgent,
+// timestamp and signature, and the rest is the delivery's. An empty
+// signature is left out.
+func requestHeaders(userAgent string, own []Header, messageID, timestamp, signature string) []Header {
+	hs := make([]Header, 0, len(own)+5)
+	hs = append(hs, Header{Name: "Content-Type", Value: "application/json"}, Header{Name: "User-Agent", Value: userAgent})
+	for _, h := range own {
+		hs = append(hs, Header{Name: http.CanonicalHeaderKey(h.Name), Value: h.Value})
+	}
+	hs = append(hs, Header{Name: "Webhook-Id", Value: messageID}, Header{Name: "Webhook-Timestamp", Value: timestamp})
+	if signature != "" {
+		hs = append(hs, Header{Name: "Webhook-Signature", Value: signature})
+	}
+	return hs
 }
 
 // Target is where a redelivery goes: the webhook's current URL, headers and

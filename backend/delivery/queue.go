@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -231,8 +230,8 @@ const completeChunk = 256
 // resultRetry is an attempt outcome: failed, another attempt is scheduled.
 const resultRetry = "retry"
 
-// completeTx writes a batch of outcomes with two statements per chunk
-// rather than a few per row, and hands each statement its rows as one JSON
+// completeTx writes a batch of outcomes with one statement per chunk
+// rather than a few per row, and hands the statement its rows as one JSON
 // parameter that SQLite expands with json_each. Both choices are about the
 // driver: it re-parses a statement on every execution, so statement count
 // and length cost, and it binds parameters in time quadratic in their number
@@ -273,29 +272,63 @@ func completeTx(tx *gorm.DB, token string, batch []*outcome) ([]*outcome, error)
 }
 
 // completeSQL writes outcomes given as a JSON array of
-// [seq, status, attempts, next_attempt_at, response_code, error, updated_at],
-// only to rows token still holds, and returns the rows it wrote.
+// [seq, status, attempts, next_attempt_at, response_code, error, updated_at,
+// attempt record], only to rows token still holds, appends each attempt
+// record to its row's history, and returns the rows it wrote. The record
+// arrives through ->, which keeps it JSON for json_insert.
 const completeSQL = `UPDATE deliveries SET status = v.value->>1, attempts = v.value->>2, next_attempt_at = v.value->>3,
-		claimed_by = NULL, response_code = v.value->>4, error = v.value->>5, updated_at = v.value->>6
+		claimed_by = NULL, response_code = v.value->>4, error = v.value->>5, updated_at = v.value->>6,
+		history = json_insert(history, '$[#]', v.value->7)
 	FROM json_each(?) AS v
 	WHERE deliveries.seq = v.value->>0 AND deliveries.claimed_by = ?
 	RETURNING deliveries.seq`
 
-// attemptsSQL records attempts given as a JSON array of
-// [delivery_seq, n, started_at, duration_ms, request_headers, response_code,
-// response_headers, hex(response_body), response_truncated, error, outcome,
-// next_attempt_at]. The body travels as hex because it may be any bytes.
-const attemptsSQL = `INSERT INTO delivery_attempts
-		(delivery_seq, n, started_at, duration_ms, request_headers, response_code, response_headers,
-		 response_body, response_truncated, error, outcome, next_attempt_at)
-	SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6,
-		unhex(value->>7), value->>8, value->>9, value->>10, value->>11
-	FROM json_each(?)`
+// attemptRecord is one element of a delivery's history column (see
+// migration 0005). Of the request it keeps only what varies per attempt;
+// requestHeaders rebuilds the rest from the delivery row. Request is set
+// only for attempts recorded before that migration, which kept the headers
+// in full.
+type attemptRecord struct {
+	N          int      `json:"n"`
+	StartedAt  int64    `json:"at"`
+	DurationMs int64    `json:"ms"`
+	Request    []Header `json:"req,omitempty"`
+	UserAgent  string   `json:"ua,omitempty"`
+	// Timestamp is the Webhook-Timestamp sent; 0 when no request was built.
+	Timestamp int64    `json:"ts,omitempty"`
+	Signature string   `json:"sig,omitempty"`
+	Code      int      `json:"code"`
+	Headers   []Header `json:"rh,omitempty"`
+	Body      *string  `json:"body"` // nil when no response arrived
+	Truncated bool     `json:"trunc,omitempty"`
+	Error     string   `json:"err,omitempty"`
+	Outcome   string   `json:"outcome"`
+	Next      int64    `json:"next,omitempty"` // when Outcome is "retry"
+}
 
+func (o *outcome) record() attemptRecord {
+	a := o.att
+	r := attemptRecord{N: o.job.attempts + 1, StartedAt: ms(a.startedAt), DurationMs: a.duration.Milliseconds(),
+		Code: a.code, Headers: a.respHdrs, Truncated: a.truncated, Error: o.errMsg, Outcome: o.result}
+	if a.sent {
+		r.UserAgent, r.Timestamp, r.Signature = a.userAgent, a.startedAt.Unix(), a.signature
+	}
+	if a.body != nil {
+		b := string(a.body)
+		r.Body = &b
+	}
+	if o.result == resultRetry {
+		r.Next = ms(o.next)
+	}
+	return r
+}
+
+// completeChunkTx writes chunk with one statement, and returns the outcomes
+// whose rows token still held.
 func completeChunkTx(tx *gorm.DB, token string, chunk []*outcome) ([]*outcome, error) {
-	rows := make([][7]any, len(chunk))
+	rows := make([][8]any, len(chunk))
 	for i, o := range chunk {
-		rows[i] = [7]any{o.job.seq, o.status, o.job.attempts + 1, ms(o.next), o.att.code, o.errMsg, ms(o.at)}
+		rows[i] = [8]any{o.job.seq, o.status, o.job.attempts + 1, ms(o.next), o.att.code, o.errMsg, ms(o.at), o.record()}
 	}
 	list, err := json.Marshal(rows)
 	if err != nil {
@@ -318,35 +351,11 @@ func completeChunkTx(tx *gorm.DB, token string, chunk []*outcome) ([]*outcome, e
 	if err := res.Err(); err != nil {
 		return nil, err
 	}
-
 	written := make([]*outcome, 0, len(chunk))
-	atts := make([][12]any, 0, len(chunk))
 	for _, o := range chunk {
-		if !held[o.job.seq] {
-			continue
+		if held[o.job.seq] {
+			written = append(written, o)
 		}
-		written = append(written, o)
-		reqHdrs, _ := json.Marshal(nonNil(o.att.reqHeaders))
-		respHdrs, _ := json.Marshal(nonNil(o.att.respHdrs))
-		var next int64
-		if o.result == resultRetry {
-			next = ms(o.next)
-		}
-		var body any // NULL when no response arrived
-		if o.att.body != nil {
-			body = hex.EncodeToString(o.att.body)
-		}
-		atts = append(atts, [12]any{o.job.seq, o.job.attempts + 1, ms(o.att.startedAt), o.att.duration.Milliseconds(),
-			string(reqHdrs), o.att.code, string(respHdrs), body, o.att.truncated, o.errMsg, o.result, next})
-	}
-	if len(written) == 0 {
-		return written, nil
-	}
-	if list, err = json.Marshal(atts); err != nil {
-		return nil, err
-	}
-	if err := tx.Exec(attemptsSQL, string(list)).Error; err != nil {
-		return nil, err
 	}
 	return written, nil
 }

@@ -124,15 +124,22 @@ func isPermanentTransportError(err error) bool {
 
 // attempt is what happened when one attempt ran.
 type attempt struct {
-	startedAt  time.Time
-	duration   time.Duration
-	reqHeaders []Header
-	code       int // 0 when no response arrived
-	status     string
-	location   string
-	respHdrs   []Header
-	body       []byte
-	truncated  bool
+	startedAt time.Time
+	duration  time.Duration
+	// sent says the request was built and its headers set: Content-Type,
+	// userAgent, the delivery's own headers, Webhook-Id, Webhook-Timestamp
+	// (startedAt in unix seconds) and, when signature is set,
+	// Webhook-Signature. That is all the attempt record keeps of the
+	// request; the rest is the delivery's (see requestHeaders).
+	sent      bool
+	userAgent string
+	signature string
+	code      int // 0 when no response arrived
+	status    string
+	location  string
+	respHdrs  []Header
+	body      []byte
+	truncated bool
 	// failure is the transport error, for a person ("Request failed: …").
 	failure    string
 	retryAfter time.Duration
@@ -148,17 +155,15 @@ func (s *sender) send(ctx context.Context, j *job) attempt {
 		a.failure = "Request failed: " + err.Error()
 		return a
 	}
-	add := func(name, value string) {
-		req.Header.Add(name, value)
-		a.reqHeaders = append(a.reqHeaders, Header{Name: http.CanonicalHeaderKey(name), Value: value})
-	}
-	add("Content-Type", "application/json")
-	add("User-Agent", s.userAgent)
+	// The order here is the one requestHeaders rebuilds for the log.
+	a.sent, a.userAgent = true, s.userAgent
+	req.Header.Add("Content-Type", "application/json")
+	req.Header.Add("User-Agent", s.userAgent)
 	for _, h := range j.headers {
-		add(h.Name, h.Value)
+		req.Header.Add(h.Name, h.Value)
 	}
-	add("Webhook-Id", j.messageID)
-	add("Webhook-Timestamp", strconv.FormatInt(ts, 10))
+	req.Header.Add("Webhook-Id", j.messageID)
+	req.Header.Add("Webhook-Timestamp", strconv.FormatInt(ts, 10))
 	if j.secret != "" {
 		sig, err := signature.Sign(j.secret, j.messageID, ts, j.body)
 		if err != nil {
@@ -167,7 +172,8 @@ func (s *sender) send(ctx context.Context, j *job) attempt {
 			a.failure = "Request not sent: the webhook's signing secret is invalid"
 			return a
 		}
-		add("Webhook-Signature", sig)
+		req.Header.Add("Webhook-Signature", sig)
+		a.signature = sig
 	}
 
 	start := time.Now() // monotonic, whatever the injected clock says

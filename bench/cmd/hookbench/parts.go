@@ -548,29 +548,23 @@ func seedLogs(ctx context.Context, in *instance, hooks []string, perHook int) er
 			"createdAt": "2021-11-22T10:47:16+00:00", "updatedAt": "2021-11-22T10:47:16+00:00", "deletedAt": "",
 			"contentType": "product", "objectTitle": "Premium pack", "latestVersion": 1}},
 	})
-	reqHdrs := `[{"name":"Content-Type","value":"application/json"},{"name":"User-Agent","value":"Hookline/0.1.0"},` +
-		`{"name":"Auth","value":"secret_token"},{"name":"Webhook-Id","value":"msg_2Y7Q3XKZJ5V6W8N4M2P0R9T1S7"},` +
-		`{"name":"Webhook-Timestamp","value":"1700000000"},{"name":"Webhook-Signature","value":"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="}]`
-	respHdrs := `[{"name":"Content-Length","value":"28"},{"name":"Content-Type","value":"application/json"},{"name":"Date","value":"Tue, 14 Nov 2023 22:13:20 GMT"}]`
+	// One attempt, as the completer records it (see delivery.attemptRecord).
+	history := `[{"n":1,"at":1700000000000,"ms":2,"ua":"Hookline/0.1.0","ts":1700000000,` +
+		`"sig":"v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=","code":200,` +
+		`"rh":[{"name":"Content-Length","value":"28"},{"name":"Content-Type","value":"application/json"},{"name":"Date","value":"Tue, 14 Nov 2023 22:13:20 GMT"}],` +
+		`"body":"{\"message\":\"Hook received!\"}","outcome":"done"}]`
 	now := time.Now().UnixMilli()
 	return in.m.DB.InTx(ctx, func(tx *gorm.DB) error {
 		err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i < ?)
 			INSERT INTO deliveries (id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
-				status, attempts, next_attempt_at, response_code, created_at, updated_at)
+				status, attempts, next_attempt_at, response_code, created_at, updated_at, history)
 			SELECT printf('msg_b%07d_%04d', n.i, w.key), printf('msg_b%07d_%04d', n.i, w.key), w.value, 'Create', 'product',
 				printf('product-%d', n.i), 'http://127.0.0.1:9/hook', '[{"name":"AUTH","value":"secret_token"}]', ?, ?,
-				'done', 1, ? - (? - n.i) * 1000, 200, ? - (? - n.i) * 1000, ? - (? - n.i) * 1000
+				'done', 1, ? - (? - n.i) * 1000, 200, ? - (? - n.i) * 1000, ? - (? - n.i) * 1000, ?
 			FROM n CROSS JOIN json_each(?) w`,
-			perHook-1, signingSecret, body, now, perHook, now, perHook, now, perHook, string(ids)).Error
+			perHook-1, signingSecret, body, now, perHook, now, perHook, now, perHook, history, string(ids)).Error
 		if err != nil {
 			return fmt.Errorf("seed logs: %w", err)
-		}
-		err = tx.Exec(`INSERT INTO delivery_attempts (delivery_seq, n, started_at, duration_ms, request_headers,
-				response_code, response_headers, response_body, outcome)
-			SELECT seq, 1, created_at, 2, ?, 200, ?, '{"message":"Hook received!"}', 'done' FROM deliveries`,
-			reqHdrs, respHdrs).Error
-		if err != nil {
-			return fmt.Errorf("seed attempts: %w", err)
 		}
 		return nil
 	})
