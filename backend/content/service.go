@@ -115,7 +115,10 @@ func (w *txWriter) changed(c Change) error {
 func (s *Service) write(ctx context.Context, fn func(w *txWriter) error) error {
 	changes := 0
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
-		w := &txWriter{ctx: ctx, tx: tx, hook: s.hook}
+		// The hook's statements run in a transaction this write may share
+		// with others (group commit), so they must not be interrupted by
+		// the end of ctx either; see store.DB.InTx.
+		w := &txWriter{ctx: context.WithoutCancel(ctx), tx: tx, hook: s.hook}
 		err := fn(w)
 		changes = w.changes
 		return err

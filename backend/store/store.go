@@ -6,7 +6,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -31,6 +30,9 @@ type Options struct {
 	BusyTimeout time.Duration
 	// Logger receives slow-query and error reports. Default: discard.
 	Logger *slog.Logger
+	// MaxGroup bounds how many waiting InTx calls share one transaction and
+	// one commit (see InTx). Default 64; 1 turns group commit off.
+	MaxGroup int
 }
 
 func (o *Options) defaults() {
@@ -39,6 +41,9 @@ func (o *Options) defaults() {
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 10 * time.Second
+	}
+	if o.MaxGroup <= 0 {
+		o.MaxGroup = 64
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -58,6 +63,9 @@ type DB struct {
 	// R is the reader pool. Reads through R never see uncommitted writes.
 	R    *gorm.DB
 	path string
+
+	// writes is the queue of InTx calls waiting for the writer.
+	writes writeQueue
 }
 
 // ErrNotSQLite is returned when Path exists but is not a SQLite database.
@@ -94,7 +102,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		closeGorm(w)
 		return nil, err
 	}
-	db := &DB{W: w, R: r, path: opts.Path}
+	db := &DB{W: w, R: r, path: opts.Path, writes: writeQueue{max: opts.MaxGroup}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -134,6 +142,11 @@ func dsn(opts Options, writer bool) string {
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if writer {
 		q.Set("_txlock", "immediate")
+		// Savepoints (one per grouped InTx call, see InTx) save each page's
+		// first change within them to a sub-journal. In memory it costs a
+		// copy; as a temporary file, which SQLite switches to past 64 KiB,
+		// it costs a write syscall per page. It lives until the commit.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -190,10 +203,4 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Close() error {
 	err := closeGorm(db.R)
 	return errors.Join(err, closeGorm(db.W))
-}
-
-// InTx runs fn inside one immediate transaction on the writer. fn's error, or
-// a panic, rolls everything back.
-func (db *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return db.W.WithContext(ctx).Transaction(fn, &sql.TxOptions{})
 }
