@@ -5,9 +5,8 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math/big"
-
-	"gorm.io/gorm"
 )
 
 // newUUID returns a random UUID v4, used as the id of a user type.
@@ -34,28 +33,23 @@ func internalTypeID(name string) string {
 	return formatUUID(b)
 }
 
-// newObjectIDTx picks an id of the form {type}-{6 digits}, as Flotiq's docs
-// show, that no object of the type (live or removed) has. With the 6-digit
-// space crowded it falls back to more digits rather than loop for long.
-func newObjectIDTx(tx *gorm.DB, typeName string) (string, error) {
-	for attempt := 0; attempt < 50; attempt++ {
-		digits := 6
-		if attempt >= 20 {
-			digits = 12
-		}
-		lo := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits-1)), nil)
-		n, err := rand.Int(rand.Reader, new(big.Int).Mul(lo, big.NewInt(9)))
-		if err != nil {
-			return "", err
-		}
-		id := fmt.Sprintf("%s-%s", typeName, n.Add(n, lo).String())
-		var taken int
-		if err := tx.Raw(`SELECT COUNT(*) FROM objects WHERE type = ? AND id = ?`, typeName, id).Scan(&taken).Error; err != nil {
-			return "", err
-		}
-		if taken == 0 {
-			return id, nil
-		}
+// newObjectID returns a candidate id of the form {type}-{6 digits}, as
+// Flotiq's docs show, for the attempt-th try at a free one (the caller
+// inserts it and tries again if some object of the type, live or removed,
+// has it). With the 6-digit space crowded it moves to 12 digits rather than
+// loop for long, and gives up after 50 tries.
+func newObjectID(rnd io.Reader, typeName string, attempt int) (string, error) {
+	if attempt >= 50 {
+		return "", fmt.Errorf("could not find a free id for type %s", typeName)
 	}
-	return "", fmt.Errorf("could not find a free id for type %s", typeName)
+	digits := 6
+	if attempt >= 20 {
+		digits = 12
+	}
+	lo := new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(digits-1)), nil)
+	n, err := rand.Int(rnd, new(big.Int).Mul(lo, big.NewInt(9)))
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s-%s", typeName, n.Add(n, lo).String()), nil
 }

@@ -64,7 +64,7 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 		return Page{}, errs.InvalidField("limit", "Must be at most %d", MaxLimit)
 	}
 	db := s.db.R.WithContext(ctx)
-	td, err := s.loadType(db, typeName, true)
+	td, err := s.loadType(db, typeName)
 	if err != nil {
 		return Page{}, err
 	}

@@ -73,7 +73,7 @@ func (r *objectRow) object() (Object, error) {
 // Get returns one live object.
 func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) {
 	q := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(q, typeName, true); err != nil {
+	if _, err := s.loadType(q, typeName); err != nil {
 		return nil, err
 	}
 	row, err := findRowTx(q, typeName, id)
@@ -90,7 +90,7 @@ func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) 
 // them. The webhook matcher reads _webhooks with it inside a save.
 func (s *Service) ListAllTx(ctx context.Context, tx *gorm.DB, typeName string) ([]Object, error) {
 	q := tx.WithContext(ctx)
-	if _, err := s.loadType(q, typeName, false); err != nil {
+	if _, err := s.loadType(q, typeName); err != nil {
 		return nil, err
 	}
 	var rows []objectRow
@@ -114,7 +114,7 @@ func (s *Service) ListAllTx(ctx context.Context, tx *gorm.DB, typeName string) (
 func (s *Service) Create(ctx context.Context, typeName string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName, false)
+		td, err := s.loadType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Service) Create(ctx context.Context, typeName string, body map[string]a
 func (s *Service) Replace(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName, false)
+		td, err := s.loadType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 func (s *Service) Patch(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName, false)
+		td, err := s.loadType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]a
 // another live object relates to cannot be deleted.
 func (s *Service) Delete(ctx context.Context, typeName, id string) error {
 	return s.write(ctx, func(w *txWriter) error {
-		if _, err := s.loadType(w.tx, typeName, false); err != nil {
+		if _, err := s.loadType(w.tx, typeName); err != nil {
 			return err
 		}
 		row, err := findRowTx(w.tx, typeName, id)
@@ -311,7 +311,7 @@ func (td *typeDef) normalize(props map[string]any) {
 
 // saveTx validates props as the new state of the object (row is its current
 // row: nil for a new object, removed for one being re-created) and writes a
-// new version. An empty id is generated after validation.
+// new version. An empty id is generated after validation, by writeTx.
 func (s *Service) saveTx(w *txWriter, td *typeDef, id string, props map[string]any, row *objectRow) (Object, error) {
 	td.normalize(props)
 	// Prepare may have touched them; they are never stored as properties.
@@ -327,12 +327,6 @@ func (s *Service) saveTx(w *txWriter, td *typeDef, id string, props map[string]a
 	}
 	if len(f) > 0 {
 		return nil, f.Err()
-	}
-	if id == "" {
-		var err error
-		if id, err = newObjectIDTx(w.tx, td.name); err != nil {
-			return nil, err
-		}
 	}
 	return s.writeTx(w, td, id, props, row)
 }
@@ -416,6 +410,9 @@ func collectRefs(ps *propSet, props map[string]any, prefix string) []ref {
 }
 
 // writeTx stores props as the next version of the object and tells the Hook.
+// An empty id (a new object without one) is generated here: the INSERT of a
+// generated id that some object already has does nothing, and another id is
+// tried, which saves a lookup per create.
 func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]any, prev *objectRow) (Object, error) {
 	data, err := json.Marshal(props)
 	if err != nil {
@@ -434,33 +431,54 @@ func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]
 			row.CreatedAt = prev.CreatedAt
 		}
 	}
-	obj, err := row.object()
-	if err != nil {
-		return nil, err
-	}
-	full, err := json.Marshal(obj)
-	if err != nil {
-		return nil, err
-	}
-	if len(full) > maxObjectSize {
-		return nil, errs.New(errs.TooLarge, "Content Object size limit exceeded by an object with ID: %s. Requested size %.2f MB, limit: 1 MB", row.ID, float64(len(full))/(1<<20))
-	}
-	if prev == nil {
-		err = w.tx.Exec(`INSERT INTO objects(`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)`,
-			row.Type, row.ID, row.Data, row.Title, row.LatestVersion, row.CreatedAt, row.UpdatedAt).Error
-	} else {
-		err = w.tx.Exec(`UPDATE objects SET id = ?, data = ?, title = ?, latest_version = ?, created_at = ?, updated_at = ?, deleted_at = NULL WHERE type = ? AND id = ?`,
-			row.ID, row.Data, row.Title, row.LatestVersion, row.CreatedAt, row.UpdatedAt, prev.Type, prev.ID).Error
-	}
-	if err != nil {
-		return nil, err
+	generate := id == "" && prev == nil
+	var obj Object
+	var full []byte
+	for attempt := 0; ; attempt++ {
+		if generate {
+			if row.ID, err = newObjectID(s.idRand, td.name, attempt); err != nil {
+				return nil, err
+			}
+		}
+		if obj, err = row.object(); err != nil {
+			return nil, err
+		}
+		if full, err = json.Marshal(obj); err != nil {
+			return nil, err
+		}
+		if len(full) > maxObjectSize {
+			return nil, errs.New(errs.TooLarge, "Content Object size limit exceeded by an object with ID: %s. Requested size %.2f MB, limit: 1 MB", row.ID, float64(len(full))/(1<<20))
+		}
+		if prev != nil {
+			err = w.tx.Exec(`UPDATE objects SET id = ?, data = ?, title = ?, latest_version = ?, created_at = ?, updated_at = ?, deleted_at = NULL WHERE type = ? AND id = ?`,
+				row.ID, row.Data, row.Title, row.LatestVersion, row.CreatedAt, row.UpdatedAt, prev.Type, prev.ID).Error
+			if err != nil {
+				return nil, err
+			}
+			break
+		}
+		res := w.tx.Exec(`INSERT INTO objects(`+objectColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT DO NOTHING`,
+			row.Type, row.ID, row.Data, row.Title, row.LatestVersion, row.CreatedAt, row.UpdatedAt)
+		if res.Error != nil {
+			return nil, res.Error
+		}
+		if res.RowsAffected == 1 {
+			break
+		}
+		if !generate { // createTx looked the id up already; this is a backstop
+			return nil, errs.InvalidField("id", "This value is already used")
+		}
 	}
 	if err := w.tx.Exec(`INSERT INTO object_versions(type, id, version, data, created_at) VALUES (?, ?, ?, ?, ?)`,
 		row.Type, row.ID, row.LatestVersion, string(full), now).Error; err != nil {
 		return nil, err
 	}
-	if err := w.tx.Exec(`DELETE FROM object_refs WHERE type = ? AND id = ?`, row.Type, row.ID).Error; err != nil {
-		return nil, err
+	// A removed object's relations went with its removal, and an object
+	// that never existed has none, so only a live one has old ones to drop.
+	if prev.live() {
+		if err := w.tx.Exec(`DELETE FROM object_refs WHERE type = ? AND id = ?`, row.Type, row.ID).Error; err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range collectRefs(td.props, props, "") {
 		if err := w.tx.Exec(`INSERT OR IGNORE INTO object_refs(type, id, ref_type, ref_id) VALUES (?, ?, ?, ?)`,

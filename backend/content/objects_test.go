@@ -402,3 +402,54 @@ func TestLiveCountFollowsEveryWrite(t *testing.T) {
 	s.CreateType(ctx, mustJSON(t, blogpostsJSON))
 	check("type re-created")
 }
+
+// scriptedRand hands out its chunks in turn, so that generated ids can be
+// made to collide.
+type scriptedRand struct{ chunks [][]byte }
+
+func (r *scriptedRand) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, errors.New("script exhausted")
+	}
+	n := copy(p, r.chunks[0])
+	r.chunks = r.chunks[1:]
+	return n, nil
+}
+
+// A generated id that an object already has, live or removed, is never
+// reused: the insert does nothing and the next candidate is taken.
+func TestGeneratedIDCollisionTriesAnother(t *testing.T) {
+	t.Parallel()
+	s, b := newBlog(t)
+	ctx := context.Background()
+	one, two := []byte{0, 0, 1}, []byte{0, 0, 2} // 100001 and 100002 (3 bytes cover 900000)
+	s.idRand = &scriptedRand{chunks: [][]byte{one, one, one, two}}
+	first, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"First","postContent":"one"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first["id"] != "blogposts-100001" {
+		t.Fatalf("first id %v", first["id"])
+	}
+	if err := s.Delete(ctx, "blogposts", "blogposts-100001"); err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"Second","postContent":"two"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second["id"] != "blogposts-100002" {
+		t.Errorf("second id %v, want the next candidate after the removed object's", second["id"])
+	}
+	if got := second["internal"].(map[string]any)["latestVersion"]; got != 1 {
+		t.Errorf("second latestVersion %v, want 1 (a new object)", got)
+	}
+	last := b.hook.changes[len(b.hook.changes)-1]
+	if last.ObjectID != "blogposts-100002" || last.Object["id"] != "blogposts-100002" {
+		t.Errorf("hook saw %s / %v", last.ObjectID, last.Object["id"])
+	}
+	page, err := s.List(ctx, "blogposts", ListQuery{})
+	if err != nil || page.Total != 1 || page.Data[0]["id"] != "blogposts-100002" {
+		t.Errorf("live objects %+v, %v", page, err)
+	}
+}

@@ -8,8 +8,10 @@ package content
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -57,10 +59,13 @@ type Service struct {
 	hook     Hook
 	now      func() time.Time
 	internal map[string]*typeDef
+	// idRand is where generated object ids come from (crypto/rand).
+	idRand io.Reader
 
 	// mu guards cache: parsed and compiled user types keyed by name. An entry
-	// is used only while its rev matches the stored rev, so a type changed in
-	// a transaction that rolled back is never seen.
+	// is used only while the stored row matches the one it was parsed from
+	// (see loadType), so a type changed in a transaction that rolled back is
+	// never seen.
 	mu    sync.Mutex
 	cache map[string]*typeDef
 }
@@ -72,7 +77,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{db: db, hook: opts.Hook, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}}
+	s := &Service{db: db, hook: opts.Hook, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, idRand: rand.Reader}
 	for _, it := range opts.Internal {
 		var def map[string]any
 		if err := json.Unmarshal(it.Definition, &def); err != nil {

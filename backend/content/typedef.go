@@ -24,6 +24,8 @@ type typeDef struct {
 	rev       int64
 	createdAt string
 	updatedAt string
+	// row is the stored row a user type was parsed from (see loadType).
+	row typeRow
 
 	props  *propSet
 	schema *jsonschema.Schema

@@ -54,10 +54,12 @@ type typeRow struct {
 const typeColumns = `name, id, definition, rev, created_at, updated_at`
 
 // loadType returns the named type as q sees it. Internal types come from
-// memory. User types are parsed once per stored rev; only types read from
-// committed state (committed=true) enter the cache, so a change that rolls
-// back can never be served from it.
-func (s *Service) loadType(q *gorm.DB, name string, committed bool) (*typeDef, error) {
+// memory. A user type is parsed once per stored row: the cache serves an
+// entry only while every column of the row it was parsed from is unchanged,
+// so an entry read inside a transaction that rolled back (its rev may come
+// again with another definition) is never served for the row that replaced
+// it, and writers can fill the cache as well as readers.
+func (s *Service) loadType(q *gorm.DB, name string) (*typeDef, error) {
 	if td := s.internal[name]; td != nil {
 		return td, nil
 	}
@@ -68,14 +70,14 @@ func (s *Service) loadType(q *gorm.DB, name string, committed bool) (*typeDef, e
 	if len(rows) == 0 {
 		return nil, notFoundType(name)
 	}
-	return s.typeFromRow(rows[0], committed)
+	return s.typeFromRow(rows[0])
 }
 
-func (s *Service) typeFromRow(r typeRow, committed bool) (*typeDef, error) {
+func (s *Service) typeFromRow(r typeRow) (*typeDef, error) {
 	s.mu.Lock()
 	c := s.cache[r.Name]
 	s.mu.Unlock()
-	if c != nil && c.rev == r.Rev && c.id == r.ID {
+	if c != nil && c.row == r {
 		return c, nil
 	}
 	var def map[string]any
@@ -87,11 +89,10 @@ func (s *Service) typeFromRow(r typeRow, committed bool) (*typeDef, error) {
 		return nil, fmt.Errorf("stored type %s no longer validates: %v", r.Name, fields.Err())
 	}
 	td.id, td.rev, td.createdAt, td.updatedAt = r.ID, r.Rev, r.CreatedAt, r.UpdatedAt
-	if committed {
-		s.mu.Lock()
-		s.cache[r.Name] = td
-		s.mu.Unlock()
-	}
+	td.row = r
+	s.mu.Lock()
+	s.cache[r.Name] = td
+	s.mu.Unlock()
 	return td, nil
 }
 
@@ -149,7 +150,7 @@ func (s *Service) ListTypes(ctx context.Context, q TypeQuery) ([]Definition, int
 	}
 	var all []*typeDef
 	for _, r := range rows {
-		td, err := s.typeFromRow(r, true)
+		td, err := s.typeFromRow(r)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -221,7 +222,7 @@ func direction(d string) (desc bool, err error) {
 
 // GetType returns one content type.
 func (s *Service) GetType(ctx context.Context, name string, opts GetTypeOptions) (Definition, error) {
-	td, err := s.loadType(s.db.R.WithContext(ctx), name, true)
+	td, err := s.loadType(s.db.R.WithContext(ctx), name)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +298,7 @@ func (s *Service) UpdateType(ctx context.Context, name string, def map[string]an
 		return nil, err
 	}
 	err = s.write(ctx, func(w *txWriter) error {
-		prev, err := s.loadType(w.tx, name, false)
+		prev, err := s.loadType(w.tx, name)
 		if err != nil {
 			return err
 		}
@@ -323,7 +324,7 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 		return errs.New(errs.Forbidden, "The internal content type %s cannot be deleted", name)
 	}
 	err := s.write(ctx, func(w *txWriter) error {
-		if _, err := s.loadType(w.tx, name, false); err != nil {
+		if _, err := s.loadType(w.tx, name); err != nil {
 			return err
 		}
 		var live int

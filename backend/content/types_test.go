@@ -3,8 +3,11 @@ package content
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
+
+	"gorm.io/gorm"
 
 	"hookline/backend/errs"
 )
@@ -349,4 +352,48 @@ func TestInternalTypeCannotBeChanged(t *testing.T) {
 func hasField(err error, field, msg string) bool {
 	msgs, ok := errs.FieldsOf(err)[field]
 	return ok && strings.Contains(strings.Join(msgs, "|"), msg)
+}
+
+// Writers fill the type cache too, so an entry may come from a transaction
+// that then rolled back. Its rev comes again with the next committed change,
+// under another definition: the entry must not be served for that row.
+func TestTypeCacheNeverServesARolledBackDefinition(t *testing.T) {
+	t.Parallel()
+	s, b := newBlog(t)
+	ctx := context.Background()
+	// The rolled-back definition wants titles of 50 characters.
+	strict := strings.Replace(blogpostsJSON, `"title": {"type": "string", "minLength": 1}`, `"title": {"type": "string", "minLength": 50}`, 1)
+	if strict == blogpostsJSON {
+		t.Fatal("test definition not changed")
+	}
+	raw, _ := json.Marshal(mustJSON(t, strict))
+	rolledBack := errors.New("roll back")
+	err := b.db.InTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`UPDATE content_types SET definition = ?, rev = rev + 1 WHERE name = 'blogposts'`, string(raw)).Error; err != nil {
+			return err
+		}
+		td, err := s.loadType(tx, "blogposts")
+		if err != nil {
+			return err
+		}
+		if f := td.check(map[string]any{"title": "short", "postContent": "x"}); len(f) == 0 {
+			return errors.New("the transaction does not see its own definition")
+		}
+		return rolledBack
+	})
+	if !errors.Is(err, rolledBack) {
+		t.Fatal(err)
+	}
+	// A committed change reaches the same rev with a looser definition
+	// (written directly, so that nothing else refreshes the cache first).
+	loose := strings.Replace(blogpostsJSON, `"required": ["title", "postContent"]`, `"required": ["title"]`, 1)
+	raw, _ = json.Marshal(mustJSON(t, loose))
+	if err := b.db.InTx(ctx, func(tx *gorm.DB) error {
+		return tx.Exec(`UPDATE content_types SET definition = ?, rev = rev + 1 WHERE name = 'blogposts'`, string(raw)).Error
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"only a title"}`)); err != nil {
+		t.Errorf("create under the committed definition: %v", err)
+	}
 }

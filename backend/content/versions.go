@@ -59,7 +59,7 @@ func (s *Service) Versions(ctx context.Context, typeName, id string, q VersionQu
 		return nil, 0, err
 	}
 	db := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(db, typeName, true); err != nil {
+	if _, err := s.loadType(db, typeName); err != nil {
 		return nil, 0, err
 	}
 	row, err := findRowTx(db, typeName, id)
@@ -98,7 +98,7 @@ func (s *Service) Versions(ctx context.Context, typeName, id string, q VersionQu
 // internal.latestVersion counts).
 func (s *Service) Version(ctx context.Context, typeName, id string, n int) (Object, error) {
 	db := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(db, typeName, true); err != nil {
+	if _, err := s.loadType(db, typeName); err != nil {
 		return nil, err
 	}
 	row, err := findRowTx(db, typeName, id)
@@ -126,7 +126,7 @@ func (s *Service) Version(ctx context.Context, typeName, id string, n int) (Obje
 // with a non-zero after, only those removed after it.
 func (s *Service) Removed(ctx context.Context, typeName string, after time.Time) ([]string, error) {
 	db := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(db, typeName, true); err != nil {
+	if _, err := s.loadType(db, typeName); err != nil {
 		return nil, err
 	}
 	sql := `SELECT id FROM objects WHERE type = ? AND deleted_at IS NOT NULL`
