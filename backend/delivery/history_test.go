@@ -45,6 +45,7 @@ func openAtVersion(t *testing.T, path string, n int) *gorm.DB {
 // Migration 0005 moves every stored attempt into its delivery's history, and
 // the log detail reads exactly as it did from the old attempts table; a
 // migrated delivery that is still pending gets its next attempt appended.
+// Migration 0006 moves each payload to delivery_payloads.
 func TestHistoryMigrationKeepsExistingAttempts(t *testing.T) {
 	t.Parallel()
 	rc := newReceiver(t, nil)
@@ -62,7 +63,7 @@ func TestHistoryMigrationKeepsExistingAttempts(t *testing.T) {
 		{`INSERT INTO deliveries (seq, id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
 			status, attempts, next_attempt_at, response_code, created_at, updated_at)
 			VALUES (1, 'msg_A', 'msg_A', 'wh1', 'Create', 'product', 'p1', 'http://x/hook', '[{"name":"auth","value":"t"}]',
-			'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', '{"a":1}', 'done', 2, ?, 200, ?, ?)`, []any{now, now - 5000, now}},
+			?, '{"a":1}', 'done', 2, ?, 200, ?, ?)`, []any{testSecret, now, now - 5000, now}},
 		{`INSERT INTO delivery_attempts (delivery_seq, n, started_at, duration_ms, request_headers, response_code,
 			response_headers, response_body, response_truncated, error, outcome, next_attempt_at)
 			VALUES (1, 1, ?, 7, ?, 503, '[{"name":"Retry-After","value":"1"}]', CAST('busy' AS BLOB), 0, 'HTTP 503 Service Unavailable', 'retry', ?)`,
@@ -103,6 +104,19 @@ func TestHistoryMigrationKeepsExistingAttempts(t *testing.T) {
 	if tables != 0 {
 		t.Error("delivery_attempts survived the migration")
 	}
+	// Migration 0006: the payload left the hot row, and every row has one.
+	var cols []string
+	db.R.Raw(`SELECT name FROM pragma_table_info('deliveries') WHERE name IN ('url', 'headers', 'secret', 'body')`).Scan(&cols)
+	var orphans int
+	db.R.Raw(`SELECT COUNT(*) FROM deliveries WHERE seq NOT IN (SELECT seq FROM delivery_payloads)`).Scan(&orphans)
+	if len(cols) != 0 || orphans != 0 {
+		t.Errorf("deliveries still has %v; %d rows without a payload", cols, orphans)
+	}
+	var secret string
+	db.R.Raw(`SELECT secret FROM delivery_payloads WHERE seq = 1`).Scan(&secret)
+	if secret != testSecret {
+		t.Errorf("migrated secret %q", secret)
+	}
 	tb := &testBundle{svc: New(db, Options{UserAgent: "Hookline/test", QuickRetries: -1}), db: db}
 	ctx := context.Background()
 
@@ -124,6 +138,9 @@ func TestHistoryMigrationKeepsExistingAttempts(t *testing.T) {
 	}
 	if !reflect.DeepEqual(a.History, want) {
 		t.Errorf("migrated history\n got %+v\nwant %+v", a.History, want)
+	}
+	if a.Request.URL != "http://x/hook" || a.Request.Body != `{"a":1}` {
+		t.Errorf("migrated payload: request %+v", a.Request)
 	}
 	if !reflect.DeepEqual(a.Request.Headers, wantSigned) || !reflect.DeepEqual(a.Response, want[1].Response) {
 		t.Errorf("migrated request %+v, response %+v", a.Request, a.Response)

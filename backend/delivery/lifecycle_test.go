@@ -234,6 +234,9 @@ func TestRetentionKeeps300FinishedPerWebhook(t *testing.T) {
 		}
 	}
 	// Attempts live in their delivery's row, so they go with it.
+	if n := tb.count(t, `SELECT COUNT(*) FROM delivery_payloads`); n != 308 {
+		t.Errorf("%d payloads, want one per remaining delivery (308)", n)
+	}
 	if n := tb.count(t, `SELECT SUM(json_array_length(history)) FROM deliveries`); n != 308 {
 		t.Errorf("%d attempts, want 308 (300 + 3 stuck + 5 of wh2)", n)
 	}

@@ -224,7 +224,7 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 			History      string
 		}
 		res := tx.Raw(`SELECT `+summaryCols+`, message_id, redelivery_of, url, headers, body, history
-			FROM deliveries WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&row)
+			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&row)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -343,7 +343,7 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 			Body        []byte
 		}
 		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, body
-			FROM deliveries WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
+			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
 		if res.Error != nil {
 			return res.Error
 		}

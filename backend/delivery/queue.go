@@ -79,12 +79,13 @@ func (s *Service) EnqueueTx(ctx context.Context, tx *gorm.DB, ds []NewDelivery) 
 	return ids, nil
 }
 
-// insertChunk bounds the rows of one INSERT (14 parameters each).
+// insertChunk bounds the rows of one INSERT (10 parameters each).
 const insertChunk = 100
 
 // insert writes ds with log ids ids; messageIDs nil means each row is its own
 // message. Rows go in multi-row statements, since the driver re-parses every
-// statement it runs.
+// statement it runs: one for the deliveries and one for their payloads,
+// matched by the seq each delivery got.
 func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs []string, redeliveryOf string, now int64) error {
 	var redo any
 	if redeliveryOf != "" {
@@ -95,15 +96,11 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 		end := min(len(ds), start+insertChunk)
 		q.Reset()
 		q.WriteString(`INSERT INTO deliveries
-			(id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
-			 next_attempt_at, redelivery_of, created_at, updated_at) VALUES `)
-		args := make([]any, 0, 14*(end-start))
+			(id, message_id, webhook_id, action, content_type, object_id, next_attempt_at, redelivery_of, created_at, updated_at)
+			VALUES `)
+		args := make([]any, 0, 10*(end-start))
 		for i := start; i < end; i++ {
 			d := ds[i]
-			hdrs, err := json.Marshal(nonNil(d.Headers))
-			if err != nil {
-				return err
-			}
 			msgID := ids[i]
 			if messageIDs != nil {
 				msgID = messageIDs[i]
@@ -111,9 +108,47 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			if i > start {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-			args = append(args, ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID,
-				d.URL, string(hdrs), d.Secret, d.Body, now, redo, now, now)
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID, now, redo, now, now)
+		}
+		q.WriteString(" RETURNING seq, id")
+		rows, err := tx.WithContext(ctx).Raw(q.String(), args...).Rows()
+		if err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
+		seqOf := make(map[string]int64, end-start)
+		for rows.Next() {
+			var seq int64
+			var id string
+			if err := rows.Scan(&seq, &id); err != nil {
+				rows.Close()
+				return fmt.Errorf("enqueue deliveries: %w", err)
+			}
+			seqOf[id] = seq
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
+
+		q.Reset()
+		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, body) VALUES `)
+		args = args[:0]
+		for i := start; i < end; i++ {
+			d := ds[i]
+			hdrs, err := json.Marshal(nonNil(d.Headers))
+			if err != nil {
+				return err
+			}
+			seq, ok := seqOf[ids[i]]
+			if !ok {
+				return fmt.Errorf("enqueue deliveries: no seq returned for %s", ids[i])
+			}
+			if i > start {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?)")
+			args = append(args, seq, d.URL, string(hdrs), d.Secret, d.Body)
 		}
 		if err := tx.WithContext(ctx).Exec(q.String(), args...).Error; err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
@@ -136,7 +171,11 @@ func nonNil(h []Header) []Header {
 const claimSQL = `UPDATE deliveries SET claimed_by = ?, next_attempt_at = ?
 	WHERE seq IN (SELECT seq FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ?
 	              ORDER BY next_attempt_at LIMIT ?)
-	RETURNING seq, id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body, attempts, created_at`
+	RETURNING seq, id, message_id, webhook_id, action, content_type, object_id, attempts, created_at`
+
+// payloadSQL reads the payloads of claimed rows, given as a JSON array of seqs.
+const payloadSQL = `SELECT seq, url, headers, secret, body FROM delivery_payloads
+	WHERE seq IN (SELECT value FROM json_each(?))`
 
 // claim leases up to n due deliveries for token.
 func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error) {
@@ -147,18 +186,43 @@ func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
+		bySeq := make(map[int64]*job, n)
+		seqs := make([]int64, 0, n)
 		for rows.Next() {
 			j := &job{}
-			var hdrs string
 			if err := rows.Scan(&j.seq, &j.id, &j.messageID, &j.webhookID, &j.action, &j.contentType, &j.objectID,
-				&j.url, &hdrs, &j.secret, &j.body, &j.attempts, &j.createdAt); err != nil {
+				&j.attempts, &j.createdAt); err != nil {
+				rows.Close()
 				return err
 			}
+			jobs = append(jobs, j)
+			bySeq[j.seq] = j
+			seqs = append(seqs, j.seq)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(jobs) == 0 {
+			return err
+		}
+		list, _ := json.Marshal(seqs)
+		if rows, err = tx.Raw(payloadSQL, string(list)).Rows(); err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var seq int64
+			var url, hdrs, secret string
+			var body []byte
+			if err := rows.Scan(&seq, &url, &hdrs, &secret, &body); err != nil {
+				return err
+			}
+			j := bySeq[seq]
+			if j == nil {
+				continue
+			}
+			j.url, j.secret, j.body = url, secret, body
 			if err := json.Unmarshal([]byte(hdrs), &j.headers); err != nil {
 				return fmt.Errorf("delivery %s: headers: %w", j.id, err)
 			}
-			jobs = append(jobs, j)
 		}
 		return rows.Err()
 	})

@@ -83,7 +83,7 @@ func (b *bench) partDrain(ctx context.Context) error {
 		return err
 	}
 	var body []byte
-	if err := in.m.DB.R.Raw(`SELECT body FROM deliveries ORDER BY seq LIMIT 1`).Row().Scan(&body); err != nil {
+	if err := in.m.DB.R.Raw(`SELECT body FROM delivery_payloads ORDER BY seq LIMIT 1`).Row().Scan(&body); err != nil {
 		return err
 	}
 
@@ -556,15 +556,20 @@ func seedLogs(ctx context.Context, in *instance, hooks []string, perHook int) er
 	now := time.Now().UnixMilli()
 	return in.m.DB.InTx(ctx, func(tx *gorm.DB) error {
 		err := tx.Exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i+1 FROM n WHERE i < ?)
-			INSERT INTO deliveries (id, message_id, webhook_id, action, content_type, object_id, url, headers, secret, body,
+			INSERT INTO deliveries (id, message_id, webhook_id, action, content_type, object_id,
 				status, attempts, next_attempt_at, response_code, created_at, updated_at, history)
 			SELECT printf('msg_b%07d_%04d', n.i, w.key), printf('msg_b%07d_%04d', n.i, w.key), w.value, 'Create', 'product',
-				printf('product-%d', n.i), 'http://127.0.0.1:9/hook', '[{"name":"AUTH","value":"secret_token"}]', ?, ?,
-				'done', 1, ? - (? - n.i) * 1000, 200, ? - (? - n.i) * 1000, ? - (? - n.i) * 1000, ?
+				printf('product-%d', n.i), 'done', 1, ? - (? - n.i) * 1000, 200, ? - (? - n.i) * 1000, ? - (? - n.i) * 1000, ?
 			FROM n CROSS JOIN json_each(?) w`,
-			perHook-1, signingSecret, body, now, perHook, now, perHook, now, perHook, history, string(ids)).Error
+			perHook-1, now, perHook, now, perHook, now, perHook, history, string(ids)).Error
 		if err != nil {
 			return fmt.Errorf("seed logs: %w", err)
+		}
+		err = tx.Exec(`INSERT INTO delivery_payloads (seq, url, headers, secret, body)
+			SELECT seq, 'http://127.0.0.1:9/hook', '[{"name":"AUTH","value":"secret_token"}]', ?, ? FROM deliveries`,
+			signingSecret, body).Error
+		if err != nil {
+			return fmt.Errorf("seed payloads: %w", err)
 		}
 		return nil
 	})
