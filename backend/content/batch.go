@@ -65,7 +65,7 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 		return res, errs.InvalidField("body", "At most %d objects per batch", MaxBatch)
 	}
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName)
+		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (s *Service) BatchDelete(ctx context.Context, typeName string, ids []string
 	deleted := 0
 	var msgs []string
 	err := s.write(ctx, func(w *txWriter) error {
-		if _, err := s.loadType(w.tx, typeName); err != nil {
+		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
 		}
 		var pending []*objectRow

@@ -114,7 +114,7 @@ func (s *Service) ListAllTx(ctx context.Context, tx *gorm.DB, typeName string) (
 func (s *Service) Create(ctx context.Context, typeName string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName)
+		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Service) Create(ctx context.Context, typeName string, body map[string]a
 func (s *Service) Replace(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName)
+		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -157,7 +157,7 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 func (s *Service) Patch(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
 	var out Object
 	err := s.write(ctx, func(w *txWriter) error {
-		td, err := s.loadType(w.tx, typeName)
+		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]a
 // another live object relates to cannot be deleted.
 func (s *Service) Delete(ctx context.Context, typeName, id string) error {
 	return s.write(ctx, func(w *txWriter) error {
-		if _, err := s.loadType(w.tx, typeName); err != nil {
+		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
 		}
 		row, err := findRowTx(w.tx, typeName, id)

@@ -68,6 +68,17 @@ type Service struct {
 	// never seen.
 	mu    sync.Mutex
 	cache map[string]*typeDef
+	// Also under mu, for writerType: entries trusted without reading
+	// content_types, the count of type changes in flight, and a generation
+	// that moves on when one begins and when it ends.
+	trusted     map[string]trustedType
+	typeChanges int
+	typeGen     uint64
+}
+
+type trustedType struct {
+	td  *typeDef
+	gen uint64
 }
 
 // New returns a Service over db. It panics if an internal type's definition
@@ -77,7 +88,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{db: db, hook: opts.Hook, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, idRand: rand.Reader}
+	s := &Service{db: db, hook: opts.Hook, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, trusted: map[string]trustedType{}, idRand: rand.Reader}
 	for _, it := range opts.Internal {
 		var def map[string]any
 		if err := json.Unmarshal(it.Definition, &def); err != nil {

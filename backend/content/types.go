@@ -96,6 +96,59 @@ func (s *Service) typeFromRow(r typeRow) (*typeDef, error) {
 	return td, nil
 }
 
+// writerType is loadType for object writes, inside the writer's
+// transaction, without reading content_types while no type change is in
+// flight. That relies on content_types being written only through this
+// Service's type methods (writeType), in this process (app locks the data
+// folder): a type change counts as in flight from the moment it starts
+// inside its transaction until its caller has seen it commit or roll back,
+// and no entry verified before or during it is trusted after it.
+func (s *Service) writerType(tx *gorm.DB, name string) (*typeDef, error) {
+	if td := s.internal[name]; td != nil {
+		return td, nil
+	}
+	s.mu.Lock()
+	gen, settled := s.typeGen, s.typeChanges == 0
+	if t, ok := s.trusted[name]; ok && settled && t.gen == gen {
+		s.mu.Unlock()
+		return t.td, nil
+	}
+	s.mu.Unlock()
+	td, err := s.loadType(tx, name)
+	if err != nil || !settled {
+		return td, err
+	}
+	// With no change in flight, what tx read is the committed row, and it
+	// stays so until the next change begins (which moves typeGen on).
+	s.mu.Lock()
+	if s.typeGen == gen && s.typeChanges == 0 {
+		s.trusted[name] = trustedType{td: td, gen: gen}
+	}
+	s.mu.Unlock()
+	return td, nil
+}
+
+// writeType is write for changes to content_types (see writerType).
+func (s *Service) writeType(ctx context.Context, fn func(w *txWriter) error) error {
+	begun := false
+	defer func() {
+		if begun {
+			s.mu.Lock()
+			s.typeGen++
+			s.typeChanges--
+			s.mu.Unlock()
+		}
+	}()
+	return s.write(ctx, func(w *txWriter) error {
+		s.mu.Lock()
+		s.typeGen++
+		s.typeChanges++
+		s.mu.Unlock()
+		begun = true
+		return fn(w)
+	})
+}
+
 func (s *Service) forget(name string) {
 	s.mu.Lock()
 	delete(s.cache, name)
@@ -250,7 +303,7 @@ func (s *Service) CreateType(ctx context.Context, def map[string]any) (Definitio
 	td.createdAt = s.stamp()
 	td.updatedAt = td.createdAt
 	td.rev = 1
-	err = s.write(ctx, func(w *txWriter) error {
+	err = s.writeType(ctx, func(w *txWriter) error {
 		var n int
 		if err := w.tx.Raw(`SELECT COUNT(*) FROM content_types WHERE name = ?`, td.name).Scan(&n).Error; err != nil {
 			return err
@@ -297,7 +350,7 @@ func (s *Service) UpdateType(ctx context.Context, name string, def map[string]an
 	if err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, func(w *txWriter) error {
+	err = s.writeType(ctx, func(w *txWriter) error {
 		prev, err := s.loadType(w.tx, name)
 		if err != nil {
 			return err
@@ -323,7 +376,7 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 	if s.internal[name] != nil {
 		return errs.New(errs.Forbidden, "The internal content type %s cannot be deleted", name)
 	}
-	err := s.write(ctx, func(w *txWriter) error {
+	err := s.writeType(ctx, func(w *txWriter) error {
 		if _, err := s.loadType(w.tx, name); err != nil {
 			return err
 		}

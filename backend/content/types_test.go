@@ -397,3 +397,57 @@ func TestTypeCacheNeverServesARolledBackDefinition(t *testing.T) {
 		t.Errorf("create under the committed definition: %v", err)
 	}
 }
+
+// Object writes trust a type verified while no type change was in flight.
+// A change makes them read content_types again from the moment it starts in
+// its transaction (a write grouped after it must see it) until its caller
+// saw it commit or roll back.
+func TestWriterTypeFollowsTypeChanges(t *testing.T) {
+	t.Parallel()
+	s, _ := newBlog(t)
+	ctx := context.Background()
+	first, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"short","postContent":"x"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.trusted["blogposts"]; !ok {
+		t.Fatal("a create did not leave a trusted entry")
+	}
+	strict := strings.Replace(blogpostsJSON, `"title": {"type": "string", "minLength": 1}`, `"title": {"type": "string", "minLength": 50}`, 1)
+	raw, _ := json.Marshal(mustJSON(t, strict))
+	rolledBack := errors.New("roll back")
+	err = s.writeType(ctx, func(w *txWriter) error {
+		if err := w.tx.Exec(`UPDATE content_types SET definition = ?, rev = rev + 1 WHERE name = 'blogposts'`, string(raw)).Error; err != nil {
+			return err
+		}
+		td, err := s.writerType(w.tx, "blogposts")
+		if err != nil {
+			return err
+		}
+		if f := td.check(map[string]any{"title": "short", "postContent": "x"}); len(f) == 0 {
+			return errors.New("a write after a type change in the same transaction got the old definition")
+		}
+		return rolledBack
+	})
+	if !errors.Is(err, rolledBack) {
+		t.Fatal(err)
+	}
+	second, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"short too","postContent":"x"}`))
+	if err != nil {
+		t.Errorf("after the change rolled back: %v", err)
+	}
+	// Existing objects would not pass the stricter definition.
+	for _, o := range []Object{first, second} {
+		if o != nil {
+			if err := s.Delete(ctx, "blogposts", o["id"].(string)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := s.UpdateType(ctx, "blogposts", mustJSON(t, strict)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Create(ctx, "blogposts", mustJSON(t, `{"title":"short three","postContent":"x"}`)); !hasField(err, "title", "") {
+		t.Errorf("after the change committed, a short title: %v", err)
+	}
+}
