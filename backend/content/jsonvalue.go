@@ -1,5 +1,8 @@
 package content
 
+// Helpers over decoded JSON values (maps, lists, scalars) shared by the
+// validators, the filters and the object code.
+
 import (
 	"errors"
 	"math"
