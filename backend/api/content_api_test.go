@@ -41,7 +41,8 @@ func (h *failingHook) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Chan
 	}
 	return nil
 }
-func (h *failingHook) Committed() {}
+func (h *failingHook) Committed()  {}
+func (h *failingHook) RolledBack() {}
 
 func contentSetup(t *testing.T) *contentAPI {
 	t.Helper()

@@ -29,6 +29,12 @@ func (h hooks) Committed() {
 	}
 }
 
+func (h hooks) RolledBack() {
+	for _, x := range h {
+		x.RolledBack()
+	}
+}
+
 // contentEvents tells open screens that a type's objects changed, so lists
 // refresh from an event instead of polling. It publishes after the commit,
 // once per type, with {"contentType": name}.
@@ -49,9 +55,15 @@ func (e *contentEvents) ChangedTx(_ context.Context, _ *gorm.DB, c content.Chang
 	return nil
 }
 
-// Committed publishes what is pending. Writes are serialised by the single
-// writer, so pending holds the committed transaction's types, plus at most
-// those of a transaction that rolled back, which only costs a refresh.
+// RolledBack keeps what is pending: the next commit publishes it, and an
+// event for a type that did not change only costs a refresh.
+func (e *contentEvents) RolledBack() {}
+
+// Committed publishes what is pending: the committed transaction's types,
+// plus possibly those of a write still in flight or one that rolled back
+// (writes share transactions under group commit). An early or extra event
+// only costs a list refresh; a missing one cannot happen, because every
+// change's own Committed call publishes after its commit.
 func (e *contentEvents) Committed() {
 	e.mu.Lock()
 	types := e.pending

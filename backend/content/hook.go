@@ -30,8 +30,12 @@ type Change struct {
 
 // Hook is told of every change inside the transaction that makes it, so that
 // what it writes (queued webhook deliveries) commits or rolls back with the
-// change, and once after that transaction commits, to wake whoever waits.
+// change; then once of the outcome: Committed, to wake whoever waits, or
+// RolledBack, when changes it saw did not commit after all (a later error,
+// or a shared group commit that failed), so it can drop what it derived
+// from them.
 type Hook interface {
 	ChangedTx(ctx context.Context, tx *gorm.DB, c Change) error
 	Committed()
+	RolledBack()
 }

@@ -89,7 +89,9 @@ func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) 
 // ListAllTx returns every live object of a type, oldest first, as tx sees
 // them. The webhook matcher reads _webhooks with it inside a save.
 func (s *Service) ListAllTx(ctx context.Context, tx *gorm.DB, typeName string) ([]Object, error) {
-	q := tx.WithContext(ctx)
+	// tx keeps its own context: inside InTx, an interrupted statement would
+	// roll back a transaction other callers share (group commit).
+	q := tx
 	if _, err := s.loadType(q, typeName); err != nil {
 		return nil, err
 	}

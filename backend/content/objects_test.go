@@ -192,6 +192,12 @@ func TestHookErrorLeavesNothingWritten(t *testing.T) {
 		t.Error("batch succeeded despite the hook")
 	}
 	b.hook.fail = nil
+	b.hook.mu.Lock()
+	committed, rolledBack := b.hook.committed, b.hook.rolledBack
+	b.hook.mu.Unlock()
+	if committed != 0 || rolledBack != 4 {
+		t.Errorf("after four refused writes: Committed %d times, RolledBack %d times; want 0 and 4", committed, rolledBack)
+	}
 
 	got, err := s.Get(ctx, "blogposts", "keep")
 	if err != nil || got["title"] != "Keep" || got["internal"].(map[string]any)["latestVersion"] != o["internal"].(map[string]any)["latestVersion"] {

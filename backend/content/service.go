@@ -140,6 +140,9 @@ func (s *Service) write(ctx context.Context, fn func(w *txWriter) error) error {
 		return err
 	})
 	if err != nil {
+		if changes > 0 && s.hook != nil {
+			s.hook.RolledBack()
+		}
 		return err
 	}
 	if changes > 0 && s.hook != nil {

@@ -56,7 +56,9 @@ type recordingHook struct {
 	mu        sync.Mutex
 	changes   []Change
 	committed int
-	fail      error
+	// rolledBack counts RolledBack calls: writes whose changes did not commit.
+	rolledBack int
+	fail       error
 }
 
 func (h *recordingHook) ChangedTx(ctx context.Context, tx *gorm.DB, c Change) error {
@@ -84,9 +86,15 @@ func (h *recordingHook) Committed() {
 	h.mu.Unlock()
 }
 
+func (h *recordingHook) RolledBack() {
+	h.mu.Lock()
+	h.rolledBack++
+	h.mu.Unlock()
+}
+
 func (h *recordingHook) reset() {
 	h.mu.Lock()
-	h.changes, h.committed = nil, 0
+	h.changes, h.committed, h.rolledBack = nil, 0, 0
 	h.mu.Unlock()
 }
 

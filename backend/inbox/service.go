@@ -243,7 +243,8 @@ func (s *Service) CreateTx(ctx context.Context, tx *gorm.DB, in Input) (Inbox, e
 	if err != nil {
 		return Inbox{}, err
 	}
-	tx = tx.WithContext(ctx)
+	// tx keeps the context InTx gave it: a write interrupted by the end of
+	// ctx would roll back a transaction other callers share (group commit).
 	var n int
 	if err := tx.Raw(`SELECT COUNT(*) FROM inboxes WHERE name = ?`, in.Name).Scan(&n).Error; err != nil {
 		return Inbox{}, err

@@ -86,6 +86,10 @@ func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) 
 // Committed implements content.Hook: one in-process signal wakes the pool.
 func (t *Trigger) Committed() { t.queue.Notify() }
 
+// RolledBack implements content.Hook. Definitions cached while the failed
+// transaction was open may include its uncommitted webhook changes.
+func (t *Trigger) RolledBack() { t.invalidate() }
+
 func (t *Trigger) invalidate() {
 	t.mu.Lock()
 	t.hooks = nil
@@ -156,6 +160,9 @@ func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID s
 	change := content.Change{Action: content.ActionCustom, ContentType: contentType, ObjectID: id, Version: version, Object: obj}
 	var ids []string
 	err = t.db.InTx(ctx, func(tx *gorm.DB) error {
+		// Once running, the shared transaction must not be cut by the end
+		// of the request (see store.DB.InTx).
+		ctx := context.WithoutCancel(ctx)
 		hooks, err := t.webhooksTx(ctx, tx)
 		if err != nil {
 			return err
