@@ -64,7 +64,8 @@ type Options struct {
 	// Workers is the number of concurrent attempts. Default 8.
 	Workers int
 	// BatchSize is the most deliveries claimed in one transaction. Default 128.
-	// Completions are grouped up to four times this per transaction.
+	// Completions are grouped up to this many per transaction too, which
+	// bounds the outcomes (responses, JSON) held in memory at once.
 	BatchSize int
 	// LeaseTTL is how long a claim lasts without being extended. Claims
 	// held by a running pool are extended every LeaseTTL/3, so only a

@@ -324,7 +324,7 @@ func (s *Service) decide(j *job, a attempt) *outcome {
 // it did.
 func (s *Service) complete(r *run) {
 	ctx := context.WithoutCancel(r.claimCtx)
-	limit := 4 * s.opts.BatchSize
+	limit := s.opts.BatchSize
 	batch := make([]*outcome, 0, limit)
 	linger := time.NewTimer(time.Hour)
 	defer linger.Stop()
