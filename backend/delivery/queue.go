@@ -83,7 +83,9 @@ func (s *Service) EnqueueTx(ctx context.Context, tx *gorm.DB, ds []NewDelivery) 
 const insertChunk = 100
 
 // insert writes ds with log ids ids; messageIDs nil means each row is its own
-// message. Rows go in multi-row statements, since the driver re-parses every
+// message. Its statements keep tx's own context rather than ctx: inside
+// InTx other callers may share the transaction (group commit), and an
+// interrupted write would roll all of it back. Rows go in multi-row statements, since the driver re-parses every
 // statement it runs: one for the deliveries and one for their payloads,
 // matched by the seq each delivery got.
 func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs []string, redeliveryOf string, now int64) error {
@@ -111,25 +113,19 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID, now, redo, now, now)
 		}
-		q.WriteString(" RETURNING seq, id")
-		rows, err := tx.WithContext(ctx).Raw(q.String(), args...).Rows()
+		// One writer, one statement, AUTOINCREMENT: the rows take
+		// consecutive seqs ending at the last insert id. Should that ever
+		// not hold, a payload's seq would name no delivery, and the foreign
+		// key fails the whole transaction rather than mismatch a payload.
+		res, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q.String(), args...)
 		if err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
-		seqOf := make(map[string]int64, end-start)
-		for rows.Next() {
-			var seq int64
-			var id string
-			if err := rows.Scan(&seq, &id); err != nil {
-				rows.Close()
-				return fmt.Errorf("enqueue deliveries: %w", err)
-			}
-			seqOf[id] = seq
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		last, err := res.LastInsertId()
+		if err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
+		first := last - int64(end-start) + 1
 
 		q.Reset()
 		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, body) VALUES `)
@@ -140,17 +136,14 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			if err != nil {
 				return err
 			}
-			seq, ok := seqOf[ids[i]]
-			if !ok {
-				return fmt.Errorf("enqueue deliveries: no seq returned for %s", ids[i])
-			}
+			seq := first + int64(i-start)
 			if i > start {
 				q.WriteByte(',')
 			}
 			q.WriteString("(?,?,?,?,?)")
 			args = append(args, seq, d.URL, string(hdrs), d.Secret, d.Body)
 		}
-		if err := tx.WithContext(ctx).Exec(q.String(), args...).Error; err != nil {
+		if err := tx.Exec(q.String(), args...).Error; err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
 	}
