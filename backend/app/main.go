@@ -161,6 +161,15 @@ func (m *Main) Start(ctx context.Context) error {
 	} else if err != nil {
 		return err
 	}
+	// This process holds the data folder's lock, so claims left in the
+	// queue belong to a Hookline that died: send them now, not after
+	// their lease.
+	if n, err := m.Delivery.ReleaseAbandonedClaims(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("release abandoned claims: %w", err)
+	} else if n > 0 {
+		m.Log.Info("released deliveries claimed by a previous run", slog.Int64("count", n))
+	}
 	// The pool outlives ctx (a signal context in serve mode): it stops only
 	// through Close, gracefully.
 	if err := m.Delivery.Start(context.WithoutCancel(ctx)); err != nil {

@@ -77,6 +77,28 @@ func TestExpiredLeaseIsReclaimed(t *testing.T) {
 	}
 }
 
+func TestAbandonedClaimsAreReleasedAtStart(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver(t, nil)
+	tb := setup(t, Options{LeaseTTL: time.Hour})
+	ids := tb.enqueue(t, delivery(rc.URL), delivery(rc.URL))
+	if crashed, err := tb.svc.claim(context.Background(), "crashed-process", 10); err != nil || len(crashed) != 2 {
+		t.Fatalf("claim: %d, %v", len(crashed), err)
+	}
+	n, err := tb.svc.ReleaseAbandonedClaims(context.Background())
+	if err != nil || n != 2 {
+		t.Fatalf("released %d, %v; want 2", n, err)
+	}
+	// With an hour-long lease, only the release can explain a prompt send.
+	tb.start(t)
+	for _, id := range ids {
+		tb.waitLog(t, "wh1", id, StatusDone)
+	}
+	if got := len(rc.requests()); got != 2 {
+		t.Fatalf("receiver got %d requests, want 2", got)
+	}
+}
+
 func TestLeasesAreExtendedWhileAttemptsRun(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})

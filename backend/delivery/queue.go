@@ -262,6 +262,23 @@ func (s *Service) release(ctx context.Context, token string, seqs []int64) error
 	})
 }
 
+// ReleaseAbandonedClaims makes every claimed pending delivery due at once,
+// and reports how many there were. Call it only before Start, and only when
+// no other process can be using the database (the app holds an exclusive
+// lock on its data folder): claims found then belong to a process that
+// died, and waiting out their lease would only delay those deliveries.
+// Their webhook-id does not change, so a receiver can still drop repeats.
+func (s *Service) ReleaseAbandonedClaims(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE deliveries SET claimed_by = NULL, next_attempt_at = ?
+			WHERE status = 'pending' AND claimed_by IS NOT NULL`, ms(s.opts.Now()))
+		n = res.RowsAffected
+		return res.Error
+	})
+	return n, err
+}
+
 func releaseTx(tx *gorm.DB, token, seqsJSON string, now int64) error {
 	return tx.Exec(`UPDATE deliveries SET claimed_by = NULL, next_attempt_at = ?
 		WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND status = 'pending'`,
