@@ -13,13 +13,7 @@ import (
 // contentRoutes registers the Flotiq-compatible content endpoints (§1–§3 of
 // the compatibility spec). Handlers only translate HTTP to service calls.
 func (s *Server) contentRoutes(mux *http.ServeMux) {
-	h := func(pattern string, fn func(w http.ResponseWriter, r *http.Request) error) {
-		mux.Handle(pattern, s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := fn(w, r); err != nil {
-				s.writeError(w, r, err)
-			}
-		})))
-	}
+	h := func(pattern string, fn handlerFunc) { s.handle(mux, pattern, s.authed, fn) }
 	h("GET /api/v1/internal/contenttype", s.listTypes)
 	h("POST /api/v1/internal/contenttype", s.createType)
 	h("GET /api/v1/internal/contenttype/{name}", s.getType)

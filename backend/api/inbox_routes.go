@@ -20,28 +20,30 @@ func (s *Server) inboxRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("/inbox/{name}", s.handleReceive)
 	mux.HandleFunc("/inbox/{name}/{rest...}", s.handleReceive)
 
-	h := func(fn http.HandlerFunc) http.Handler { return s.authed(s.needInbox(fn)) }
-	mux.Handle("GET /api/v1/inboxes", h(s.listInboxes))
-	mux.Handle("POST /api/v1/inboxes", h(s.createInbox))
-	mux.Handle("GET /api/v1/inboxes/{name}", h(s.getInbox))
-	mux.Handle("PUT /api/v1/inboxes/{name}", h(s.updateInbox))
-	mux.Handle("DELETE /api/v1/inboxes/{name}", h(s.deleteInbox))
-	mux.Handle("GET /api/v1/inboxes/{name}/requests", h(s.listInboxRequests))
-	mux.Handle("DELETE /api/v1/inboxes/{name}/requests", h(s.clearInbox))
-	mux.Handle("GET /api/v1/inboxes/{name}/requests/{id}", h(s.getInboxRequest))
-	mux.Handle("POST /api/v1/inboxes/{name}/requests/{id}/replay", h(s.replayInboxRequest))
+	h := func(pattern string, fn handlerFunc) {
+		s.handle(mux, pattern, func(next http.Handler) http.Handler { return s.authed(s.needInbox(next)) }, fn)
+	}
+	h("GET /api/v1/inboxes", s.listInboxes)
+	h("POST /api/v1/inboxes", s.createInbox)
+	h("GET /api/v1/inboxes/{name}", s.getInbox)
+	h("PUT /api/v1/inboxes/{name}", s.updateInbox)
+	h("DELETE /api/v1/inboxes/{name}", s.deleteInbox)
+	h("GET /api/v1/inboxes/{name}/requests", s.listInboxRequests)
+	h("DELETE /api/v1/inboxes/{name}/requests", s.clearInbox)
+	h("GET /api/v1/inboxes/{name}/requests/{id}", s.getInboxRequest)
+	h("POST /api/v1/inboxes/{name}/requests/{id}/replay", s.replayInboxRequest)
 }
 
 // needInbox answers 503 when the server was built without an inbox service,
 // rather than crashing on the nil.
-func (s *Server) needInbox(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) needInbox(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.inbox == nil {
 			s.writeError(w, r, errs.New(errs.Unavailable, "inboxes are not available in this build"))
 			return
 		}
-		next(w, r)
-	}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // handleReceive records a request and answers with the inbox's script. The
@@ -84,132 +86,122 @@ func (s *Server) handleReceive(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, resp.Body)
 }
 
-func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listInboxes(w http.ResponseWriter, r *http.Request) error {
 	out, err := s.inbox.List(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createInbox(w http.ResponseWriter, r *http.Request) error {
 	var in inbox.Input
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := decodeJSON(r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out, err := s.inbox.Create(r.Context(), in)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/inboxes/"+out.Name)
 	writeJSON(w, http.StatusCreated, out)
+	return nil
 }
 
-func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getInbox(w http.ResponseWriter, r *http.Request) error {
 	out, err := s.inbox.Get(r.Context(), r.PathValue("name"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateInbox(w http.ResponseWriter, r *http.Request) error {
 	var in inbox.Input
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := decodeJSON(r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out, err := s.inbox.Update(r.Context(), r.PathValue("name"), in)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) deleteInbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteInbox(w http.ResponseWriter, r *http.Request) error {
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.inbox.Delete(r.Context(), r.PathValue("name")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) listInboxRequests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listInboxRequests(w http.ResponseWriter, r *http.Request) error {
 	page, err := intParam(r, "page", 1, 0)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	limit, err := intParam(r, "limit", 20, inbox.DefaultMaxRequests)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	items, total, err := s.inbox.ListRequests(r.Context(), r.PathValue("name"), page, limit)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, NewList(items, total, page, limit))
+	return nil
 }
 
-func (s *Server) getInboxRequest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getInboxRequest(w http.ResponseWriter, r *http.Request) error {
 	out, err := s.inbox.GetRequest(r.Context(), r.PathValue("name"), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) clearInbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) clearInbox(w http.ResponseWriter, r *http.Request) error {
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := s.inbox.Clear(r.Context(), r.PathValue("name")); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // replayInboxRequest answers 200 whenever the replay was attempted, even if
 // the target could not be reached: that outcome is in the result's error,
 // next to how long it took, as for any other answer the target gave.
-func (s *Server) replayInboxRequest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) replayInboxRequest(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		URL string `json:"url"`
 	}
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	if err := decodeJSON(r, &in); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	out, err := s.inbox.Replay(r.Context(), r.PathValue("name"), r.PathValue("id"), in.URL)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }

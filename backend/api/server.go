@@ -94,6 +94,19 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("/", s.handleFrontend)
 }
 
+// handlerFunc is a handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers fn behind wrap (authed, uiOnly…). An error fn returns is
+// answered by writeError, the one place errors become HTTP answers.
+func (s *Server) handle(mux *http.ServeMux, pattern string, wrap func(http.Handler) http.Handler, fn handlerFunc) {
+	mux.Handle(pattern, wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})))
+}
+
 // Listen binds addr. With port 0 the kernel picks a free port; Addr reports it.
 func (s *Server) Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)

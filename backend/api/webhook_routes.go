@@ -11,18 +11,11 @@ import (
 // Flotiq documents none) and the UI-only Custom trigger. Webhook
 // definitions themselves are `_webhooks` objects served by contentRoutes.
 func (s *Server) webhookRoutes(mux *http.ServeMux) {
-	h := func(pattern string, wrap func(http.Handler) http.Handler, fn func(w http.ResponseWriter, r *http.Request) error) {
-		mux.Handle(pattern, wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if err := fn(w, r); err != nil {
-				s.writeError(w, r, err)
-			}
-		})))
-	}
-	h("GET /api/v1/webhooks/last-status", s.authed, s.lastStatus)
-	h("GET /api/v1/webhooks/{webhookId}/logs", s.authed, s.listLogs)
-	h("GET /api/v1/webhooks/{webhookId}/logs/{logId}", s.authed, s.getLog)
-	h("POST /api/v1/webhooks/{webhookId}/logs/{logId}/redeliver", s.authed, s.redeliver)
-	h("POST /api/ui/custom", s.uiOnly, s.triggerCustom)
+	s.handle(mux, "GET /api/v1/webhooks/last-status", s.authed, s.lastStatus)
+	s.handle(mux, "GET /api/v1/webhooks/{webhookId}/logs", s.authed, s.listLogs)
+	s.handle(mux, "GET /api/v1/webhooks/{webhookId}/logs/{logId}", s.authed, s.getLog)
+	s.handle(mux, "POST /api/v1/webhooks/{webhookId}/logs/{logId}/redeliver", s.authed, s.redeliver)
+	s.handle(mux, "POST /api/ui/custom", s.uiOnly, s.triggerCustom)
 }
 
 // webhookID resolves the path's webhook to its stored id, so that an
