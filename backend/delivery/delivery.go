@@ -56,7 +56,10 @@ type NewDelivery struct {
 	// It is stored with the queued row and used only to sign; it never
 	// appears in an attempt record, a log, an event or an error.
 	Secret string
-	Body   []byte
+	// TLSCAPEM is PEM certificates the receiver may present besides the
+	// system's roots (a local self-signed https receiver); "" for none.
+	TLSCAPEM string
+	Body     []byte
 }
 
 // Options configures the service. Zero fields get defaults.

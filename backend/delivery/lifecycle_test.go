@@ -2,8 +2,10 @@ package delivery
 
 import (
 	"context"
+	"encoding/pem"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +305,33 @@ func TestQueriesUseIndexes(t *testing.T) {
 			t.Errorf("%s: plan does not use %s:\n%s", tt.name, tt.want, p)
 		}
 	}
+}
+
+func TestTrustedCertificateReachesASelfSignedReceiver(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	caPEM := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+	tb := setup(t, Options{RetryDelays: []time.Duration{10 * time.Millisecond}})
+	tb.start(t)
+
+	untrusted := delivery(srv.URL)
+	trusted := delivery(srv.URL)
+	trusted.TLSCAPEM = caPEM
+	ids := tb.enqueue(t, untrusted, trusted)
+	tb.waitLog(t, "wh1", ids[0], StatusError)
+	tb.waitLog(t, "wh1", ids[1], StatusDone)
+	d, err := tb.svc.GetLog(context.Background(), "wh1", ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(d.Error, "certificate") {
+		t.Errorf("untrusted error %q does not name the certificate", d.Error)
+	}
+	// A redelivery keeps the trust the original was queued with.
+	again, err := tb.svc.Redeliver(context.Background(), "wh1", ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.waitLog(t, "wh1", again.ID, StatusDone)
 }

@@ -340,9 +340,10 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 			URL         string
 			Headers     string
 			Secret      string
+			TLSCAPEM    string `gorm:"column:tls_ca_pem"`
 			Body        []byte
 		}
-		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, body
+		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, tls_ca_pem, body
 			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
 		if res.Error != nil {
 			return res.Error
@@ -351,7 +352,7 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 			return notFound()
 		}
 		d := NewDelivery{WebhookID: webhookID, Action: orig.Action, ContentType: orig.ContentType,
-			ObjectID: orig.ObjectID, URL: orig.URL, Secret: orig.Secret, Body: orig.Body}
+			ObjectID: orig.ObjectID, URL: orig.URL, Secret: orig.Secret, TLSCAPEM: orig.TLSCAPEM, Body: orig.Body}
 		if err := json.Unmarshal([]byte(orig.Headers), &d.Headers); err != nil {
 			return err
 		}

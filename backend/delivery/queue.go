@@ -24,6 +24,7 @@ type job struct {
 	url         string
 	headers     []Header
 	secret      string
+	tlsCAPEM    string
 	body        []byte
 	attempts    int // before this attempt
 	createdAt   int64
@@ -128,7 +129,7 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 		first := last - int64(end-start) + 1
 
 		q.Reset()
-		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, body) VALUES `)
+		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, tls_ca_pem, body) VALUES `)
 		args = args[:0]
 		for i := start; i < end; i++ {
 			d := ds[i]
@@ -140,8 +141,8 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			if i > start {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?,?,?,?,?)")
-			args = append(args, seq, d.URL, string(hdrs), d.Secret, d.Body)
+			q.WriteString("(?,?,?,?,?,?)")
+			args = append(args, seq, d.URL, string(hdrs), d.Secret, d.TLSCAPEM, d.Body)
 		}
 		if err := tx.Exec(q.String(), args...).Error; err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)
@@ -167,7 +168,7 @@ const claimSQL = `UPDATE deliveries SET claimed_by = ?, next_attempt_at = ?
 	RETURNING seq, id, message_id, webhook_id, action, content_type, object_id, attempts, created_at`
 
 // payloadSQL reads the payloads of claimed rows, given as a JSON array of seqs.
-const payloadSQL = `SELECT seq, url, headers, secret, body FROM delivery_payloads
+const payloadSQL = `SELECT seq, url, headers, secret, tls_ca_pem, body FROM delivery_payloads
 	WHERE seq IN (SELECT value FROM json_each(?))`
 
 // claim leases up to n due deliveries for token.
@@ -203,16 +204,16 @@ func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error
 		defer rows.Close()
 		for rows.Next() {
 			var seq int64
-			var url, hdrs, secret string
+			var url, hdrs, secret, ca string
 			var body []byte
-			if err := rows.Scan(&seq, &url, &hdrs, &secret, &body); err != nil {
+			if err := rows.Scan(&seq, &url, &hdrs, &secret, &ca, &body); err != nil {
 				return err
 			}
 			j := bySeq[seq]
 			if j == nil {
 				continue
 			}
-			j.url, j.secret, j.body = url, secret, body
+			j.url, j.secret, j.tlsCAPEM, j.body = url, secret, ca, body
 			if err := json.Unmarshal([]byte(hdrs), &j.headers); err != nil {
 				return fmt.Errorf("delivery %s: headers: %w", j.id, err)
 			}

@@ -13,10 +13,12 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
 
+	"hookline/backend/tlstrust"
 	"hookline/backend/webhook/signature"
 )
 
@@ -33,9 +35,20 @@ const drainLimit = 256 << 10
 type sender struct {
 	client    *retryablehttp.Client
 	transport *http.Transport // nil when a test supplied its own client
+	// trusted holds one client per distinct trusted-certificate text, for
+	// webhooks whose receiver presents a certificate the system does not
+	// trust. They share nothing with client but its settings.
+	trusted   sync.Map // string → trustedClient
+	opts      Options
 	userAgent string
 	timeout   time.Duration
 	now       func() time.Time
+}
+
+// trustedClient is a client whose transport trusts extra certificates.
+type trustedClient struct {
+	client    *retryablehttp.Client
+	transport *http.Transport
 }
 
 // keepIdle hides the transport's CloseIdleConnections from http.Client:
@@ -44,7 +57,7 @@ type sender struct {
 type keepIdle struct{ http.RoundTripper }
 
 func newSender(opts Options) *sender {
-	s := &sender{userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now}
+	s := &sender{userAgent: opts.UserAgent, timeout: opts.Timeout, now: opts.Now, opts: opts}
 	hc := opts.HTTPClient
 	if hc == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -176,8 +189,13 @@ func (s *sender) send(ctx context.Context, j *job) attempt {
 		a.signature = sig
 	}
 
+	client, err := s.clientFor(j.tlsCAPEM)
+	if err != nil {
+		a.failure = "Request not sent: the webhook's trusted certificate is invalid: " + err.Error()
+		return a
+	}
 	start := time.Now() // monotonic, whatever the injected clock says
-	resp, err := s.client.Do(req)
+	resp, err := client.Do(req)
 	if resp != nil {
 		a.code = resp.StatusCode
 		a.status = resp.Status
@@ -238,8 +256,51 @@ func headerList(h http.Header) []Header {
 	return out
 }
 
+// clientFor returns the client for a receiver that may present one of the
+// certificates in caPEM besides the system's roots ("" for none).
+func (s *sender) clientFor(caPEM string) (*retryablehttp.Client, error) {
+	if caPEM == "" {
+		return s.client, nil
+	}
+	if c, ok := s.trusted.Load(caPEM); ok {
+		return c.(trustedClient).client, nil
+	}
+	pool, err := tlstrust.Pool(caPEM)
+	if err != nil {
+		return nil, err
+	}
+	var t *http.Transport
+	if s.transport != nil {
+		t = s.transport.Clone()
+	} else {
+		t = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	t.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	base := s.client
+	c := &retryablehttp.Client{
+		HTTPClient: &http.Client{
+			Transport:     keepIdle{t},
+			Timeout:       base.HTTPClient.Timeout,
+			CheckRedirect: base.HTTPClient.CheckRedirect,
+		},
+		RetryMax:     base.RetryMax,
+		RetryWaitMin: base.RetryWaitMin,
+		RetryWaitMax: base.RetryWaitMax,
+		CheckRetry:   base.CheckRetry,
+		Backoff:      base.Backoff,
+		ErrorHandler: base.ErrorHandler,
+		Logger:       base.Logger,
+	}
+	actual, _ := s.trusted.LoadOrStore(caPEM, trustedClient{client: c, transport: t})
+	return actual.(trustedClient).client, nil
+}
+
 // closeIdle drops idle connections; Stop calls it so nothing lingers.
 func (s *sender) closeIdle() {
+	s.trusted.Range(func(_, c any) bool {
+		c.(trustedClient).transport.CloseIdleConnections()
+		return true
+	})
 	if s.transport != nil {
 		s.transport.CloseIdleConnections()
 	} else {

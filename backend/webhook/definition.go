@@ -51,7 +51,8 @@ const definition = `{
             }
           },
           "enabled": {"type": "boolean"},
-          "signing_secret": {"type": "string", "pattern": "^(whsec_[A-Za-z0-9+/]+={0,2})?$"}
+          "signing_secret": {"type": "string", "pattern": "^(whsec_[A-Za-z0-9+/]+={0,2})?$"},
+          "tls_ca_pem": {"type": "string"}
         }
       }
     ],
@@ -103,9 +104,13 @@ const definition = `{
       "signing_secret": {
         "label": "Signing secret", "inputType": "text", "unique": false, "isPassword": true,
         "helpText": "Standard Webhooks secret (whsec_…). When set, every request carries a webhook-signature header."
+      },
+      "tls_ca_pem": {
+        "label": "Trusted certificate", "inputType": "textarea", "unique": false,
+        "helpText": "PEM certificate(s) to trust for this webhook's https URL, besides the system's (e.g. a local self-signed receiver)."
       }
     },
-    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret"]
+    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem"]
   }
 }`
 

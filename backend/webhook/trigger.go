@@ -138,6 +138,7 @@ func newDelivery(w Webhook, c content.Change) (delivery.NewDelivery, error) {
 		URL:         w.URL,
 		Headers:     headers,
 		Secret:      w.SigningSecret,
+		TLSCAPEM:    w.TLSCAPEM,
 		Body:        body,
 	}, nil
 }

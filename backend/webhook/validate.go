@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"hookline/backend/errs"
+	"hookline/backend/tlstrust"
 )
 
 // headerNameRe is the header-name rule of issue 4; it is a strict subset of
@@ -92,6 +93,16 @@ func Validate(obj map[string]any, knownTypes func(name string) bool) errs.Fields
 		} else if str != "" {
 			if msg := checkSecret(str); msg != "" {
 				f.Add("signing_secret", "%s", msg)
+			}
+		}
+	}
+	if s, present := obj["tls_ca_pem"]; present && s != nil {
+		str, ok := s.(string)
+		if !ok {
+			f.Add("tls_ca_pem", "The trusted certificate must be a string")
+		} else if strings.TrimSpace(str) != "" {
+			if _, err := tlstrust.Parse(str); err != nil {
+				f.Add("tls_ca_pem", "%s", err.Error())
 			}
 		}
 	}

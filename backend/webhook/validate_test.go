@@ -39,6 +39,9 @@ func TestValidate(t *testing.T) {
 		{"generated secret", func(m map[string]any) { m["signing_secret"] = GenerateSecret() }, nil},
 		{"header value with tab", func(m map[string]any) { m["headers"] = hdr("X-A", "a\tb") }, nil},
 		{"empty header value", func(m map[string]any) { m["headers"] = hdr("X-A", "") }, nil},
+		{"no trusted certificate", func(m map[string]any) { m["tls_ca_pem"] = "" }, nil},
+		{"trusted certificate not PEM", func(m map[string]any) { m["tls_ca_pem"] = "not a certificate" }, []string{"tls_ca_pem"}},
+		{"trusted certificate not a string", func(m map[string]any) { m["tls_ca_pem"] = 1.0 }, []string{"tls_ca_pem"}},
 
 		{"name missing", func(m map[string]any) { delete(m, "name") }, []string{"name"}},
 		{"name blank", func(m map[string]any) { m["name"] = "  " }, []string{"name"}},

@@ -46,6 +46,9 @@ type Webhook struct {
 	// go unsigned. It never leaves the process except as a signature, so it
 	// has no JSON form here.
 	SigningSecret string `json:"-"`
+	// TLSCAPEM is Hookline's extension: PEM certificates this webhook's
+	// https receiver may present besides those the system trusts.
+	TLSCAPEM string `json:"tlsCaPem,omitempty"`
 }
 
 // FromObject parses a stored `_webhooks` object. It checks shapes only (a
@@ -73,6 +76,7 @@ func FromObject(obj map[string]any) (Webhook, error) {
 	str("executionMode", &w.ExecutionMode)
 	str("url", &w.URL)
 	str("signing_secret", &w.SigningSecret)
+	str("tls_ca_pem", &w.TLSCAPEM)
 	if err != nil {
 		return Webhook{}, err
 	}

@@ -265,11 +265,11 @@ func TestDefinition(t *testing.T) {
 	if props["executionMode"]["default"] != "url" {
 		t.Errorf("executionMode: %v", props["executionMode"])
 	}
-	if props["signing_secret"] == nil {
-		t.Error("signing_secret missing")
+	if props["signing_secret"] == nil || props["tls_ca_pem"] == nil {
+		t.Error("signing_secret or tls_ca_pem missing")
 	}
-	// The Flotiq export order, with Hookline's extension last.
-	wantOrder := []string{"name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret"}
+	// The Flotiq export order, with Hookline's extensions last.
+	wantOrder := []string{"name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem"}
 	if !reflect.DeepEqual(meta.Order, wantOrder) {
 		t.Errorf("order %v", meta.Order)
 	}

@@ -20,6 +20,8 @@ export interface Webhook {
   content_type_definitions: { content_type_definition_name: string }[];
   headers: { header_name: string; header_value: string }[];
   signing_secret?: string;
+  /** PEM certificate(s) the https receiver may present besides the system's roots. */
+  tls_ca_pem?: string;
   internal?: Record<string, unknown>;
 }
 
