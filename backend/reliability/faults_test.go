@@ -3,6 +3,7 @@ package reliability
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/pem"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -392,6 +393,7 @@ func TestReceiverFaults(t *testing.T) {
 				expectLog(t, d, "error", 3, "Request failed", "certificate")
 			},
 		},
+		trustedSelfSigned(),
 	}
 	for _, fc := range faults {
 		t.Run(fc.name, func(t *testing.T) {
@@ -412,4 +414,24 @@ func TestReceiverFaults(t *testing.T) {
 		})
 	}
 	t.Logf("faults summary: %d receiver faults tried", len(faults))
+}
+
+// trustedSelfSigned is the same receiver, but the webhook trusts its
+// certificate (tls_ca_pem): the delivery goes through on the first attempt.
+func trustedSelfSigned() faultCase {
+	var caPEM string
+	return faultCase{
+		name: "https with a self-signed certificate the webhook trusts",
+		url: func(t *testing.T) string {
+			srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+			srv.Config.ErrorLog = discardLog
+			t.Cleanup(srv.Close)
+			caPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}))
+			return srv.URL + "/hook"
+		},
+		tweak: func(m map[string]any) { m["tls_ca_pem"] = caPEM },
+		check: func(t *testing.T, d logDetail, f *faultReceiver) {
+			expectLog(t, d, "done", 1)
+		},
+	}
 }
