@@ -39,22 +39,22 @@ func Parse(pemText string) ([]*x509.Certificate, error) {
 		block, rest = pem.Decode(rest)
 		if block == nil {
 			if len(certs) == 0 {
-				return nil, errors.New("Not a PEM certificate: paste the -----BEGIN CERTIFICATE----- block")
+				return nil, errors.New("not a PEM certificate: paste the -----BEGIN CERTIFICATE----- block")
 			}
-			return nil, errors.New("Text after the last certificate is not PEM")
+			return nil, errors.New("text after the last certificate is not PEM")
 		}
 		if block.Type != "CERTIFICATE" {
-			return nil, fmt.Errorf("Found a %q block; only CERTIFICATE blocks can be trusted", block.Type)
+			return nil, fmt.Errorf("found a %q block; only CERTIFICATE blocks can be trusted", block.Type)
 		}
 		c, err := x509.ParseCertificate(block.Bytes)
 		if err != nil {
-			return nil, fmt.Errorf("The certificate does not parse: %v", err)
+			return nil, fmt.Errorf("the certificate does not parse: %v", err)
 		}
 		certs = append(certs, c)
 		rest = []byte(strings.TrimSpace(string(rest)))
 	}
 	if len(certs) == 0 {
-		return nil, errors.New("Not a PEM certificate: paste the -----BEGIN CERTIFICATE----- block")
+		return nil, errors.New("not a PEM certificate: paste the -----BEGIN CERTIFICATE----- block")
 	}
 	return certs, nil
 }

@@ -18,8 +18,8 @@ func TestParse(t *testing.T) {
 	}{
 		{"one", good, "", 1},
 		{"two with blank lines", good + "\n\n" + good, "", 2},
-		{"empty", "  ", "Not a PEM certificate", 0},
-		{"junk", "hello", "Not a PEM certificate", 0},
+		{"empty", "  ", "not a PEM certificate", 0},
+		{"junk", "hello", "not a PEM certificate", 0},
 		{"trailing junk", good + "junk", "not PEM", 0},
 		{"private key", string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: []byte{1}})), "only CERTIFICATE", 0},
 		{"bad bytes", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: []byte{1, 2, 3}})), "does not parse", 0},

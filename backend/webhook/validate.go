@@ -102,7 +102,7 @@ func Validate(obj map[string]any, knownTypes func(name string) bool) errs.Fields
 			f.Add("tls_ca_pem", "The trusted certificate must be a string")
 		} else if strings.TrimSpace(str) != "" {
 			if _, err := tlstrust.Parse(str); err != nil {
-				f.Add("tls_ca_pem", "%s", err.Error())
+				f.Add("tls_ca_pem", "The trusted certificate is invalid: %v", err)
 			}
 		}
 	}
