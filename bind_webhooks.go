@@ -38,17 +38,7 @@ func (a *App) DeleteWebhook(id string) error { return a.DeleteObject(webhook.Typ
 
 // WebhookLastStatus returns the newest log of each webhook, by webhook id.
 func (a *App) WebhookLastStatus() (map[string]delivery.LogSummary, error) {
-	hooks, err := a.m.Content.ListAllTx(a.ctx, a.m.DB.R, webhook.TypeName)
-	if err != nil {
-		return nil, a.bindErr(err)
-	}
-	ids := make([]string, 0, len(hooks))
-	for _, o := range hooks {
-		if id, ok := o["id"].(string); ok {
-			ids = append(ids, id)
-		}
-	}
-	last, err := a.m.Delivery.LastStatus(a.ctx, ids)
+	last, err := a.m.Trigger.LastStatus(a.ctx)
 	return last, a.bindErr(err)
 }
 

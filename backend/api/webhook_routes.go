@@ -30,17 +30,7 @@ func (s *Server) webhookID(r *http.Request) (string, error) {
 }
 
 func (s *Server) lastStatus(w http.ResponseWriter, r *http.Request) error {
-	hooks, err := s.content.ListAllTx(r.Context(), s.opts.DB.R, webhook.TypeName)
-	if err != nil {
-		return err
-	}
-	ids := make([]string, 0, len(hooks))
-	for _, o := range hooks {
-		if id, ok := o["id"].(string); ok {
-			ids = append(ids, id)
-		}
-	}
-	last, err := s.opts.Delivery.LastStatus(r.Context(), ids)
+	last, err := s.opts.Trigger.LastStatus(r.Context())
 	if err != nil {
 		return err
 	}

@@ -192,6 +192,22 @@ func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID s
 	return d.LogSummary, err
 }
 
+// LastStatus returns the newest execution log of every webhook, by webhook
+// id, for the webhooks list. It reads committed definitions, not the cache.
+func (t *Trigger) LastStatus(ctx context.Context) (map[string]delivery.LogSummary, error) {
+	objs, err := t.content.ListAllTx(ctx, t.db.R, TypeName)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(objs))
+	for _, o := range objs {
+		if id, ok := o["id"].(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	return t.queue.LastStatus(ctx, ids)
+}
+
 func latestVersion(obj map[string]any) (int, error) {
 	internal, _ := obj["internal"].(map[string]any)
 	switch v := internal["latestVersion"].(type) {
