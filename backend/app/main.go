@@ -246,10 +246,10 @@ func (m *Main) mergeDelivery(stored settings.Delivery) settings.Parsed {
 		p.RetryDelays = m.Config.RetryDelays
 	}
 	if p.Workers == 0 {
-		p.Workers = 8
+		p.Workers = delivery.DefaultWorkers
 	}
 	if p.Timeout == 0 {
-		p.Timeout = 10 * time.Second
+		p.Timeout = delivery.DefaultTimeout
 	}
 	if len(p.RetryDelays) == 0 {
 		p.RetryDelays = delivery.DefaultRetryDelays()

@@ -107,9 +107,16 @@ type Options struct {
 	HTTPClient *http.Client
 }
 
+// Defaults for the settings a user can change (Settings, serve flags); the
+// app shows them as what runs when nothing overrides them.
+const (
+	DefaultWorkers = 8
+	DefaultTimeout = 10 * time.Second
+)
+
 func (o *Options) defaults() {
 	if o.Workers <= 0 {
-		o.Workers = 8
+		o.Workers = DefaultWorkers
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 128
@@ -118,7 +125,7 @@ func (o *Options) defaults() {
 		o.LeaseTTL = 60 * time.Second
 	}
 	if o.Timeout <= 0 {
-		o.Timeout = 10 * time.Second
+		o.Timeout = DefaultTimeout
 	}
 	if len(o.RetryDelays) == 0 {
 		o.RetryDelays = DefaultRetryDelays()
