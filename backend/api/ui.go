@@ -66,25 +66,24 @@ func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, info)
 }
 
-func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleKeys(w http.ResponseWriter, r *http.Request) error {
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.opts.Keys.Current())
+	return nil
 }
 
-func (s *Server) handleRegenerateKey(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleRegenerateKey(w http.ResponseWriter, r *http.Request) error {
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	ks, err := s.opts.Keys.Regenerate(r.Context(), r.PathValue("which"))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, ks)
+	return nil
 }
 
 // handleEvents streams bus events as Server-Sent Events until the client
@@ -127,17 +126,16 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) handleLoadDemo(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleLoadDemo(w http.ResponseWriter, r *http.Request) error {
 	if s.opts.LoadDemo == nil {
-		s.writeError(w, r, errs.New(errs.Unavailable, "the demo is not available here"))
-		return
+		return errs.New(errs.Unavailable, "the demo is not available here")
 	}
 	res, err := s.opts.LoadDemo(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, res)
+	return nil
 }
 
 // SettingsStore is the app's settings service, seen from the API.
@@ -146,29 +144,27 @@ type SettingsStore interface {
 	SaveSettings(ctx context.Context, d settings.Delivery) (settings.View, error)
 }
 
-func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.opts.Settings.Settings(r.Context())
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
 }
 
-func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleSaveSettings(w http.ResponseWriter, r *http.Request) error {
 	if err := requireWrite(r); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	var d settings.Delivery
 	if err := decodeJSON(r, &d); err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	v, err := s.opts.Settings.SaveSettings(r.Context(), d)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
 }
