@@ -16,7 +16,7 @@ import (
 )
 
 // apiKey is the read-write key every instance is opened with.
-const apiKey = "hookbench-key"
+const apiKey = "hookbench-key-0123456789abcdef0123456789"
 
 // signingSecret is the Standard Webhooks test secret: every bench webhook
 // signs, as a careful user's would, so signing is part of what is measured.

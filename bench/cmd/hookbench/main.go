@@ -41,6 +41,7 @@ type config struct {
 	results     string
 	outDir      string
 	profile     bool
+	riverBin    string
 	workers     int
 	clients     int
 
@@ -48,6 +49,7 @@ type config struct {
 	drainN     int
 	drainHooks int
 	e2eN       int
+	batchN     int
 	latRate    int
 	latFor     time.Duration
 	memN       int
@@ -57,7 +59,7 @@ type config struct {
 	samples    int
 }
 
-var partNames = []string{"raw", "drain", "e2e", "latency", "memory", "queries"}
+var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -74,6 +76,8 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.drainN, "drain-n", 50_000, "backlog drained in the drain part")
 	fs.IntVar(&c.drainHooks, "drain-webhooks", 10, "webhooks the backlog is spread over (retention runs per webhook)")
 	fs.IntVar(&c.e2eN, "e2e-n", 20_000, "content creates in each end-to-end run")
+	fs.IntVar(&c.batchN, "batch-n", 20_000, "content creates in the batch-API end-to-end run")
+	fs.StringVar(&c.riverBin, "river", "bench/out/bin/riverbench", "the River peer binary (built by make bench from bench/river); empty to skip")
 	fs.IntVar(&c.latRate, "latency-rate", 200, "changes per second in the latency part")
 	fs.DurationVar(&c.latFor, "latency-for", 30*time.Second, "duration of the latency part")
 	fs.IntVar(&c.memN, "memory-n", 200_000, "backlog drained in the memory part")
@@ -95,6 +99,7 @@ func parseFlags(args []string) (config, error) {
 		def("raw-n", &c.rawN, 10_000)
 		def("drain-n", &c.drainN, 10_000)
 		def("e2e-n", &c.e2eN, 3_000)
+		def("batch-n", &c.batchN, 3_000)
 		def("memory-n", &c.memN, 40_000)
 		def("log-webhooks", &c.logHooks, 100)
 		def("objects", &c.objects, 20_000)
@@ -167,13 +172,15 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		fn   func(context.Context) error
 	}{
 		{"drain", b.partDrain}, // includes raw, measured side by side
+		{"river", b.partRiver}, // the peer, on the drain part's backlog
 		{"e2e", b.partE2E},
+		{"batch", b.partBatch},
 		{"latency", b.partLatency},
 		{"memory", b.partMemory},
 		{"queries", b.partQueries},
 	}
 	for _, s := range steps {
-		if !cfg.runs(s.part) && !(s.part == "drain" && cfg.runs("raw")) {
+		if !cfg.runs(s.part) && !(s.part == "drain" && (cfg.runs("raw") || cfg.runs("river") || cfg.runs("batch"))) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {

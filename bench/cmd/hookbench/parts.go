@@ -133,6 +133,7 @@ func (b *bench) partDrain(ctx context.Context) error {
 	}
 	rawBest := max(raw1, raw2)
 	rate := float64(queued) / elapsed.Seconds()
+	b.drainBody, b.drainRate, b.rawBest = body, rate, rawBest
 	b.add("1 raw", fmt.Sprintf("plain net/http POSTs, %d concurrent", b.cfg.workers), rawBest, "POSTs/s", nil)
 	b.add("2 drain", fmt.Sprintf("drain %s pending deliveries", num(float64(queued))), rate, "deliveries/s", nil)
 	c := atLeast(0.5, "")

@@ -30,7 +30,11 @@ type bench struct {
 	// heapPeak50k is the drain part's peak Go heap, the small backlog the
 	// memory part's peak is compared with.
 	drainHeapPeak, drainLivePeak uint64
-	loadAtStart                  string
+	// The drain part's body, rate and best raw figure, for the parts
+	// compared with it (the River peer, the batch-API ratio).
+	drainBody          []byte
+	drainRate, rawBest float64
+	loadAtStart        string
 }
 
 // row is one line of the table. Target is empty for figures shown for

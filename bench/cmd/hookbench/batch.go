@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"hookline/backend/content"
+)
+
+// batchObject is the i-th object of the batch part: the seed's product
+// with its name padded so that the object is about 600 bytes of JSON, the
+// size the issue measured with.
+func batchObject(i int) map[string]any {
+	name := fmt.Sprintf("Premium pack %d ", i)
+	return map[string]any{"name": name + strings.Repeat("x", 570-len(name)), "price": 500 + i%100}
+}
+
+// partBatch is the batch-API end-to-end: one client creates objects
+// through POST /api/v1/content/product/batch, 100 per request, with one
+// matching webhook, timed from the first request until the last delivery
+// is done, and compared with the raw baseline.
+func (b *bench) partBatch(ctx context.Context) error {
+	n := b.cfg.batchN
+	in, err := b.open(ctx, "batch")
+	if err != nil {
+		return err
+	}
+	defer in.close()
+	if _, err := in.addWebhooks(ctx, 1, b.recv.url); err != nil {
+		return err
+	}
+	if err := in.start(ctx); err != nil {
+		return err
+	}
+	if err := b.recv.reset(); err != nil {
+		return err
+	}
+	b.progress("batch: %d creates via the batch API, %d per request, 1 client", n, content.MaxBatch)
+	start := time.Now()
+	items := make([]map[string]any, 0, content.MaxBatch)
+	for i := 0; i < n; i += content.MaxBatch {
+		items = items[:0]
+		for k := i; k < min(n, i+content.MaxBatch); k++ {
+			items = append(items, batchObject(k))
+		}
+		status, body, err := in.do(ctx, "POST", "/api/v1/content/product/batch", items)
+		if err != nil {
+			return err
+		}
+		if status != http.StatusOK {
+			return fmt.Errorf("batch create: %d %s", status, body)
+		}
+	}
+	committed := time.Since(start)
+	doneAt, _, err := b.waitDelivered(ctx, in, n, 5*time.Minute)
+	if err != nil {
+		return err
+	}
+	if err := checkDelivered(ctx, in, n, b.recv); err != nil {
+		return err
+	}
+	rate := float64(n) / doneAt.Sub(start).Seconds()
+	b.add("3b batch", fmt.Sprintf("via the batch API, %d per request, 1 client: first request → last done", content.MaxBatch), rate, "changes/s", nil)
+	if b.rawBest > 0 {
+		c := atLeast(0.25, "")
+		b.add("3b batch", "batch end-to-end ÷ raw", rate/b.rawBest, "ratio", &c)
+	}
+	b.details["batch"] = map[string]any{
+		"changes": n, "perSecond": rate, "commitSeconds": committed.Seconds(),
+		"commitMicrosPerObject": float64(committed.Microseconds()) / float64(n),
+	}
+	return nil
+}
