@@ -34,9 +34,10 @@ type Options struct {
 	Inbox    *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
-	// AllowRemote accepts any Host header. Only with --allow-remote.
-	AllowRemote bool
-	Logger      *slog.Logger
+	// AllowedHosts are the names and addresses a Host header may carry
+	// besides loopback ones and the listen address (--allowed-hosts).
+	AllowedHosts []string
+	Logger       *slog.Logger
 	// Info is shown to the UI in Settings (data folder, listen address...).
 	Info func() map[string]any
 	// Settings reads and saves the delivery settings.
@@ -52,6 +53,7 @@ type Server struct {
 	content *content.Service
 	inbox   *inbox.Service
 	handler http.Handler
+	hosts   *hostList
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
@@ -64,7 +66,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox}
+	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox, hosts: newHostList(opts.AllowedHosts)}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.guard(mux)
@@ -118,6 +120,10 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	s.addr = ln.Addr().String()
+	// The address asked for and the one bound are names a client of this
+	// listener uses; both are allowed as Host.
+	s.hosts.add(addr)
+	s.hosts.add(s.addr)
 	return ln, nil
 }
 

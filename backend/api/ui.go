@@ -45,9 +45,10 @@ func (s *Server) handleFrontend(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "frontend not built", http.StatusNotFound)
 		return
 	}
-	// With --allow-remote, only this machine's browsers get the token; a
-	// browser elsewhere signs in with an API key instead.
-	if loopbackHost(r.RemoteAddr) {
+	// Only a browser on this machine that asked for a loopback name gets
+	// the token: a browser elsewhere, or a page reaching us through another
+	// allowed name, signs in with an API key instead.
+	if localPage(r) {
 		meta := `<meta name="hookline-session" content="` + html.EscapeString(s.opts.Keys.Session()) + `">`
 		page = bytes.Replace(page, []byte("<head>"), []byte("<head>\n    "+meta), 1)
 	}

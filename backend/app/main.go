@@ -113,19 +113,19 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	m.Trigger.SetContent(m.Content)
 	m.Inbox = inbox.New(db, inbox.Options{Bus: m.Bus, Logger: log})
 	m.Server = api.New(api.Options{
-		DB:          db,
-		Keys:        m.Keys,
-		Bus:         m.Bus,
-		Content:     m.Content,
-		Delivery:    m.Delivery,
-		Trigger:     m.Trigger,
-		Inbox:       m.Inbox,
-		Frontend:    frontend,
-		AllowRemote: cfg.AllowRemote,
-		Logger:      log,
-		Info:        func() map[string]any { return m.Info().asMap() },
-		LoadDemo:    func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
-		Settings:    m,
+		DB:           db,
+		Keys:         m.Keys,
+		Bus:          m.Bus,
+		Content:      m.Content,
+		Delivery:     m.Delivery,
+		Trigger:      m.Trigger,
+		Inbox:        m.Inbox,
+		Frontend:     frontend,
+		AllowedHosts: cfg.AllowedHosts,
+		Logger:       log,
+		Info:         func() map[string]any { return m.Info().asMap() },
+		LoadDemo:     func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
+		Settings:     m,
 	})
 	return m, nil
 }

@@ -142,7 +142,7 @@ func TestLoopbackByDefault(t *testing.T) {
 		}
 	}
 	if _, err := app.ParseArgs([]string{"serve", "--addr", "0.0.0.0:0", "--allow-remote"},
-		func(k string) string { return map[string]string{"HOOKLINE_API_KEY": "k"}[k] }, io.Discard); err != nil {
+		func(k string) string { return map[string]string{"HOOKLINE_API_KEY": randomHex(16)}[k] }, io.Discard); err != nil {
 		t.Errorf("--allow-remote with a key: %v", err)
 	}
 }
@@ -287,7 +287,7 @@ func TestSecretsStayOut(t *testing.T) {
 // data folder 0700 and its database (and WAL files) 0600.
 func TestDataFolderModes(t *testing.T) {
 	t.Parallel()
-	p := newProc(t, "k-"+randomHex(8))
+	p := newProc(t, "k-"+randomHex(16))
 	bin, dir := p.bin, filepath.Join(p.dir, "fresh", "data")
 	// sh sets the umask, then becomes hookline with the usual arguments.
 	p.bin = "/bin/sh"
