@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { InboxRequest } from './api/inbox';
 import { curlFor } from './api/webhooks';
 import { toCurl } from '../screens/inbox/format';
-import { hasPasteHazard, shellWord } from './shell';
+import { hasPasteHazard, shellWord, utf8Base64 } from './shell';
 
 // Each generated command runs for real, in sh and in bash, with `curl`
 // replaced by a function that prints every argument it got (NUL-separated)
@@ -104,7 +104,7 @@ describe('inbox Copy as cURL (toCurl)', () => {
   });
 
   it('pipes a binary body through base64', () => {
-    const cmd = toCurl(base, req({ body: Buffer.from('é\n;touch pwned').toString('base64'), bodyEncoding: 'base64', truncated: true }));
+    const cmd = toCurl(base, req({ body: utf8Base64('é\n;touch pwned'), bodyEncoding: 'base64', truncated: true }));
     expectRuns(cmd, ['-X', 'POST', `${base}/inbox/evil`, '--data-binary', '@-'], 'é\n;touch pwned');
   });
 });
