@@ -78,3 +78,21 @@ func TestSessionTokenNeedsLoopbackPeerAndHost(t *testing.T) {
 		}
 	}
 }
+
+// TestUIPageCSP: the UI page allows script only from its own files and
+// cannot be framed.
+func TestUIPageCSP(t *testing.T) {
+	t.Parallel()
+	s, _ := uiServer(t)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8717/", nil))
+	csp := rec.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self';", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if rec.Header().Get("X-Frame-Options") != "DENY" {
+		t.Errorf("X-Frame-Options = %q", rec.Header().Get("X-Frame-Options"))
+	}
+}
