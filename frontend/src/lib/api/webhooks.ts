@@ -53,6 +53,8 @@ export interface LogResponse {
   headers: Header[];
   body: string;
   bodyTruncated: boolean;
+  /** Only the first 64 headers or 16 KiB of them were kept. */
+  headersTruncated?: boolean;
   durationMs: number;
 }
 
