@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"hookline/backend/auth"
 	"hookline/backend/content"
 	"hookline/backend/delivery"
@@ -44,6 +46,53 @@ type Options struct {
 	Settings SettingsStore
 	// LoadDemo creates the first-run sample data.
 	LoadDemo func(ctx context.Context) (any, error)
+	// Limits of the listener; zero fields get the defaults below.
+	Limits Limits
+}
+
+// Limits bound what one client can hold of the server. Reading a request
+// (headers and body) must finish within ReadTimeout. Once a body has been
+// read to its end, net/http clears the read deadline, so the inbox's
+// scripted delays (up to 120 s) and the event stream outlast it
+// (TestLongDelaysOutlastReadTimeout). No write timeout is set: it would cut
+// those short.
+type Limits struct {
+	ReadHeaderTimeout time.Duration // default 10s
+	ReadTimeout       time.Duration // default 30s
+	IdleTimeout       time.Duration // default 60s
+	// MaxHeaderBytes caps the request line (with its query string) and
+	// headers; more is answered 431 by net/http. Default 64 KiB.
+	MaxHeaderBytes int
+	// MaxConns caps concurrent connections per listener; more wait in the
+	// kernel's accept queue. Default 512.
+	MaxConns int
+}
+
+// Defaults for Limits.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxConns          = 512
+)
+
+func (l *Limits) defaults() {
+	if l.ReadHeaderTimeout <= 0 {
+		l.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = DefaultReadTimeout
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = DefaultIdleTimeout
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if l.MaxConns <= 0 {
+		l.MaxConns = DefaultMaxConns
+	}
 }
 
 // Server is the HTTP side of Hookline.
@@ -66,6 +115,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	opts.Limits.defaults()
 	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox, hosts: newHostList(opts.AllowedHosts)}
 	mux := http.NewServeMux()
 	s.routes(mux)
@@ -124,7 +174,7 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 	// listener uses; both are allowed as Host.
 	s.hosts.add(addr)
 	s.hosts.add(s.addr)
-	return ln, nil
+	return netutil.LimitListener(ln, s.opts.Limits.MaxConns), nil
 }
 
 // Addr is the address actually bound.
@@ -137,8 +187,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.srv = &http.Server{
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.opts.Limits.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.Limits.ReadTimeout,
+		IdleTimeout:       s.opts.Limits.IdleTimeout,
+		MaxHeaderBytes:    s.opts.Limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	err := s.srv.Serve(ln)

@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"fmt"
+	"net/http"
 	"regexp"
 
 	"hookline/backend/errs"
@@ -22,6 +23,20 @@ var methodPattern = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z]{1,%d}$`, MaxMethod
 func checkMethod(m string) error {
 	if !methodPattern.MatchString(m) {
 		return errs.New(errs.Invalid, "method %q is not allowed: an inbox accepts only methods of 1 to %d letters (RFC 9110 tokens such as POST or PURGE)", m, MaxMethodLength)
+	}
+	return nil
+}
+
+// checkFetchSite refuses requests a browser made on behalf of another site:
+// an <img src=…/inbox/demo> on any web page would otherwise fill the inbox,
+// push out real captures and move its fail-first and fail-rate counters.
+// Browsers mark such requests Sec-Fetch-Site cross-site, or same-site for a
+// page on another port of this machine. Senders such as servers and curl
+// send no Sec-Fetch-* headers, and our own UI sends same-origin.
+func checkFetchSite(h http.Header) error {
+	switch site := h.Get("Sec-Fetch-Site"); site {
+	case "cross-site", "same-site":
+		return errs.New(errs.Forbidden, "the inbox does not record requests a browser sends on behalf of another site (Sec-Fetch-Site: %s)", site)
 	}
 	return nil
 }
