@@ -111,13 +111,26 @@ func localPage(r *http.Request) bool {
 // (X-AUTH-TOKEN header or ?auth_token=), and puts the role in the context.
 func (s *Server) authed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		addr := hostOnly(r.RemoteAddr)
+		if blocked, wait := s.fails.blocked(addr); blocked && !hasSession(r) {
+			w.Header().Set("Retry-After", retryAfter(wait))
+			writeJSON(w, http.StatusTooManyRequests, map[string]any{"code": 429, "message": "too many requests with a wrong API key from this address; try again in " + retryAfter(wait) + " s"})
+			return
+		}
 		role := s.roleOf(r)
 		if role == auth.None {
+			s.fails.failed(addr)
 			s.writeError(w, r, errs.New(errs.Unauthorized, "missing or invalid API key: send it in the X-AUTH-TOKEN header"))
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(auth.WithRole(r.Context(), role)))
 	})
+}
+
+// hasSession reports whether r carries a UI session token (checked, or not,
+// by roleOf).
+func hasSession(r *http.Request) bool {
+	return r.Header.Get("X-Hookline-Session") != "" || (r.Method == http.MethodGet && r.URL.Query().Get("session") != "")
 }
 
 func (s *Server) roleOf(r *http.Request) auth.Role {

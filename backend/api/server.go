@@ -66,6 +66,10 @@ type Limits struct {
 	// MaxConns caps concurrent connections per listener; more wait in the
 	// kernel's accept queue. Default 512.
 	MaxConns int
+	// AuthFailureBurst wrong keys per remote address are answered 401,
+	// then one per AuthFailureEvery; beyond, 429 (see throttle).
+	AuthFailureBurst int
+	AuthFailureEvery time.Duration
 }
 
 // Defaults for Limits.
@@ -93,6 +97,12 @@ func (l *Limits) defaults() {
 	if l.MaxConns <= 0 {
 		l.MaxConns = DefaultMaxConns
 	}
+	if l.AuthFailureBurst <= 0 {
+		l.AuthFailureBurst = DefaultAuthFailureBurst
+	}
+	if l.AuthFailureEvery <= 0 {
+		l.AuthFailureEvery = DefaultAuthFailureEvery
+	}
 }
 
 // Server is the HTTP side of Hookline.
@@ -103,6 +113,7 @@ type Server struct {
 	inbox   *inbox.Service
 	handler http.Handler
 	hosts   *hostList
+	fails   *throttle
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
@@ -116,7 +127,8 @@ func New(opts Options) *Server {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	opts.Limits.defaults()
-	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox, hosts: newHostList(opts.AllowedHosts)}
+	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox, hosts: newHostList(opts.AllowedHosts),
+		fails: newThrottle(opts.Limits.AuthFailureEvery, opts.Limits.AuthFailureBurst)}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.guard(mux)

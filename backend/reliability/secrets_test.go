@@ -1,9 +1,13 @@
 package reliability
 
 import (
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	hapi "hookline/backend/api"
 )
 
 // TestReadOnlyKeySeesNoSecrets: the read-only key reads webhooks, their
@@ -57,4 +61,57 @@ func TestReadOnlyKeySeesNoSecrets(t *testing.T) {
 	if !strings.Contains(string(raw), old) || !strings.Contains(string(raw), oldHeader) {
 		t.Errorf("the read-write key lost the secrets: %.300s", raw)
 	}
+}
+
+// from returns a copy of a whose requests leave from the loopback address
+// ip (any of 127.0.0.0/8), so that tests can act as different clients.
+func (a *api) from(ip string) *api {
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: 5 * time.Second}
+	return &api{base: a.base, key: a.key, hc: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: d.DialContext}}}
+}
+
+// TestWrongKeysThrottled: after a burst of wrong keys from one address,
+// keys from it are not even checked (429 with Retry-After, the right key
+// included, so a lucky guess tells nothing); other addresses and the UI
+// session are unaffected.
+func TestWrongKeysThrottled(t *testing.T) {
+	t.Parallel()
+	in := startApp(t, nil)
+	guesser := newAPI(in.m.URL, "guess-"+randomHex(16)).from("127.0.9.1")
+	codes := map[int]int{}
+	for range 40 {
+		code, raw, err := guesser.call("GET", "/api/v1/content/_webhooks", nil)
+		if err != nil || !isClearError(raw) {
+			t.Fatalf("%d %v %s", code, err, raw)
+		}
+		codes[code]++
+	}
+	if codes[401] != hapi.DefaultAuthFailureBurst || codes[429] != 40-hapi.DefaultAuthFailureBurst {
+		t.Errorf("40 wrong keys answered %v, want %d × 401 then 429", codes, hapi.DefaultAuthFailureBurst)
+	}
+	right := newAPI(in.m.URL, in.key)
+	req, _ := http.NewRequest("GET", in.m.URL()+"/api/v1/content/_webhooks", nil)
+	req.Header.Set("X-AUTH-TOKEN", in.key)
+	resp, err := right.from("127.0.9.1").hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("the right key from the throttled address: %d, Retry-After %q; want 429 without checking it", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	right.from("127.0.9.2").must(t, 200, "GET", "/api/v1/content/_webhooks", nil)
+	req, _ = http.NewRequest("GET", in.m.URL()+"/api/ui/info", nil)
+	req.Header.Set("X-Hookline-Session", in.m.Keys.Session())
+	resp, err = right.from("127.0.9.1").hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("the UI session from the throttled address: %d", resp.StatusCode)
+	}
+	// The bucket refills: one more try a second later is checked again.
+	time.Sleep(hapi.DefaultAuthFailureEvery + 100*time.Millisecond)
+	right.from("127.0.9.1").must(t, 200, "GET", "/api/v1/content/_webhooks", nil)
 }

@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -40,9 +41,11 @@ func TestAuthRequired(t *testing.T) {
 		{"GET", "/api/ui/events"},
 		{"GET", "/api/v2/anything"},
 	}
-	for _, key := range []string{"", "wrong", strings.ToUpper(in.key), in.key[:len(in.key)-1], in.key + "0", "' OR '1'='1"} {
-		for _, r := range routes {
-			c := newAPI(in.m.URL, key)
+	for ki, key := range []string{"", "wrong", strings.ToUpper(in.key), in.key[:len(in.key)-1], in.key + "0", "' OR '1'='1"} {
+		for ri, r := range routes {
+			// Each from its own loopback address: wrong keys from one
+			// address are throttled after a few (TestWrongKeysThrottled).
+			c := newAPI(in.m.URL, key).from(fmt.Sprintf("127.0.%d.%d", ki+1, ri+1))
 			code, raw, err := c.call(r[0], r[1], nil)
 			if err != nil || code != 401 || !isClearError(raw) {
 				t.Errorf("%s %s with key %q: %d %v %.200s, want 401 with a JSON error", r[0], r[1], key, code, err, raw)
