@@ -115,3 +115,31 @@ func TestWrongKeysThrottled(t *testing.T) {
 	time.Sleep(hapi.DefaultAuthFailureEvery + 100*time.Millisecond)
 	right.from("127.0.9.1").must(t, 200, "GET", "/api/v1/content/_webhooks", nil)
 }
+
+// TestDeepJSONRefused: content objects, types and other JSON bodies nested
+// deeper than 64 levels get a 400 naming the limit and store nothing, and
+// filtering the type keeps working.
+func TestDeepJSONRefused(t *testing.T) {
+	t.Parallel()
+	in := startApp(t, nil)
+	a := in.a
+	a.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("article"))
+	deep := func(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
+	for _, tt := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/content/article", `{"title":"x","extra":` + deep(2001) + `}`},
+		{"POST", "/api/v1/content/article", `{"title":"x","n":` + deep(65) + `}`},
+		{"POST", "/api/v1/internal/contenttype", `{"name":"deep","label":"Deep","schemaDefinition":` + deep(100) + `}`},
+		{"POST", "/api/v1/inboxes", `{"name":"deep","headers":` + deep(70) + `}`},
+		{"PUT", "/api/ui/settings", deep(80)},
+	} {
+		code, raw, err := a.call(tt.method, tt.path, tt.body)
+		if err != nil || code != 400 || !strings.Contains(string(raw), "64") {
+			t.Errorf("%s %s nested: %d %v %.200s, want a 400 naming the limit of 64", tt.method, tt.path, code, err, raw)
+		}
+	}
+	a.must(t, 200, "POST", "/api/v1/content/article", map[string]any{"title": "ok"})
+	l := a.must(t, 200, "GET", `/api/v1/content/article?filters={"title":{"type":"contains","filter":"o"}}`, nil)
+	if l["total_count"] != float64(1) {
+		t.Errorf("filtered list after the refusals: %v", l)
+	}
+}
