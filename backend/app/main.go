@@ -70,11 +70,11 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	unlock, err := lockDataDir(cfg.DataDir)
+	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
+	unlock, err := lockDatabase(dbPath)
 	if err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
 	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
 	if err != nil {
 		unlock()
