@@ -9,6 +9,7 @@ import (
 
 	"hookline/backend/auth"
 	"hookline/backend/errs"
+	"hookline/backend/webhook"
 )
 
 // guard runs before every route. It refuses Host headers that are not on
@@ -123,7 +124,8 @@ func (s *Server) authed(next http.Handler) http.Handler {
 			s.writeError(w, r, errs.New(errs.Unauthorized, "missing or invalid API key: send it in the X-AUTH-TOKEN header"))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(auth.WithRole(r.Context(), role)))
+		ctx := webhook.WithFanoutBudget(auth.WithRole(r.Context(), role), int64(s.opts.Limits.MaxFanout))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

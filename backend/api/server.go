@@ -70,6 +70,9 @@ type Limits struct {
 	// then one per AuthFailureEvery; beyond, 429 (see throttle).
 	AuthFailureBurst int
 	AuthFailureEvery time.Duration
+	// MaxFanout bounds the webhook deliveries one request may queue.
+	// Default webhook.MaxFanoutPerRequest.
+	MaxFanout int
 }
 
 // Defaults for Limits.
@@ -102,6 +105,9 @@ func (l *Limits) defaults() {
 	}
 	if l.AuthFailureEvery <= 0 {
 		l.AuthFailureEvery = DefaultAuthFailureEvery
+	}
+	if l.MaxFanout <= 0 {
+		l.MaxFanout = webhook.MaxFanoutPerRequest
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"hookline/backend/api"
 )
 
 // DefaultAddr is where the HTTP server listens unless told otherwise.
@@ -34,6 +36,9 @@ type Config struct {
 	RetryDelays []time.Duration
 	// AddrFallback lets the desktop app take any free port when Addr is busy.
 	AddrFallback bool
+	// Limits of the HTTP server (timeouts, caps); zero fields get defaults.
+	// Not a flag: embedders and tests set it.
+	Limits api.Limits
 }
 
 // MinAPIKeyLength is the shortest key accepted from HOOKLINE_API_KEY. The

@@ -122,6 +122,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Inbox:        m.Inbox,
 		Frontend:     frontend,
 		AllowedHosts: cfg.AllowedHosts,
+		Limits:       cfg.Limits,
 		Logger:       log,
 		Info:         func() map[string]any { return m.Info().asMap() },
 		LoadDemo:     func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },

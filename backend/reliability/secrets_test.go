@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	hapi "hookline/backend/api"
+	"hookline/backend/app"
 )
 
 // TestReadOnlyKeySeesNoSecrets: the read-only key reads webhooks, their
@@ -142,4 +144,46 @@ func TestDeepJSONRefused(t *testing.T) {
 	if l["total_count"] != float64(1) {
 		t.Errorf("filtered list after the refusals: %v", l)
 	}
+}
+
+// TestFanoutBoundedPerRequest: a batch whose changes would queue more than
+// webhook.MaxFanoutPerRequest deliveries is refused with 413 and writes
+// nothing; a smaller one goes through.
+func TestFanoutBoundedPerRequest(t *testing.T) {
+	t.Parallel()
+	rc := newReceiver()
+	t.Cleanup(rc.close)
+	// A bound of 1,000 rather than 10,000 keeps the test quick; the code
+	// path is the same.
+	in := startApp(t, func(c *app.Config) { c.Limits.MaxFanout = 1000 })
+	a := in.a
+	a.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("article"))
+	var hooks []any
+	for i := range 11 {
+		hooks = append(hooks, webhookDef(fmt.Sprintf("h%03d", i), rc.URL("/"), []string{"Create"}, []string{"article"}, ""))
+	}
+	a.must(t, 200, "POST", "/api/v1/content/_webhooks/batch", hooks)
+	batch := func(n int) []any {
+		var out []any
+		for i := range n {
+			out = append(out, map[string]any{"title": fmt.Sprintf("t%d", i)})
+		}
+		return out
+	}
+	start := time.Now()
+	code, raw, err := a.call("POST", "/api/v1/content/article/batch", batch(100)) // 100 × 11 = 1,100
+	// A batch reports it as its failing item's error (400), a single write as 413.
+	if err != nil || (code != 400 && code != 413) || !strings.Contains(string(raw), "more than 1000 webhook deliveries") {
+		t.Fatalf("batch over the bound: %d %v %.300s, want a 400 or 413 naming 1000", code, err, raw)
+	}
+	t.Logf("refused after %v", time.Since(start))
+	if l := a.must(t, 200, "GET", "/api/v1/content/article", nil); l["total_count"] != float64(0) {
+		t.Errorf("the refused batch wrote objects: %v", l["total_count"])
+	}
+	start = time.Now()
+	a.must(t, 200, "POST", "/api/v1/content/article/batch", batch(90)) // 990
+	if !waitUntil(30*time.Second, func() bool { return rc.count() >= 990 }) {
+		t.Errorf("the smaller batch delivered %d of 990", rc.count())
+	}
+	t.Logf("990 delivered in %v", time.Since(start))
 }
