@@ -19,22 +19,49 @@ func readOnly(r *http.Request) bool { return auth.RoleOf(r.Context()) == auth.Re
 
 // maskWebhooks hides, from a read-only caller, each webhook's signing
 // secret and header values (which carry receivers' credentials), in
-// objects of typeName read as they are now or at any version.
+// objects of typeName read as they are now or at any version, and in any
+// webhook hydrated into them through a relation (a relation may point at
+// any type, _webhooks included).
 func maskWebhooks(r *http.Request, typeName string, objs ...content.Object) {
-	if !readOnly(r) || typeName != webhook.TypeName {
+	if !readOnly(r) {
 		return
 	}
 	for _, o := range objs {
-		if s, ok := o["signing_secret"].(string); ok && s != "" {
-			o["signing_secret"] = Masked
+		if typeName == webhook.TypeName {
+			maskWebhook(o)
 		}
-		hs, _ := o["headers"].([]any)
-		for _, h := range hs {
-			if m, ok := h.(map[string]any); ok {
-				if v, ok := m["header_value"].(string); ok && v != "" {
-					m["header_value"] = Masked
-				}
+		maskNested(o)
+	}
+}
+
+func maskWebhook(o map[string]any) {
+	if s, ok := o["signing_secret"].(string); ok && s != "" {
+		o["signing_secret"] = Masked
+	}
+	hs, _ := o["headers"].([]any)
+	for _, h := range hs {
+		if m, ok := h.(map[string]any); ok {
+			if v, ok := m["header_value"].(string); ok && v != "" {
+				m["header_value"] = Masked
 			}
+		}
+	}
+}
+
+// maskNested masks every hydrated webhook below v: an object whose
+// internal block names _webhooks as its type.
+func maskNested(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		if in, ok := x["internal"].(map[string]any); ok && in["contentType"] == webhook.TypeName {
+			maskWebhook(x)
+		}
+		for _, e := range x {
+			maskNested(e)
+		}
+	case []any:
+		for _, e := range x {
+			maskNested(e)
 		}
 	}
 }

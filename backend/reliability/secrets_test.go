@@ -31,6 +31,21 @@ func TestReadOnlyKeySeesNoSecrets(t *testing.T) {
 		"signing_secret": rotated, "headers": []any{map[string]any{"header_name": "Authorization", "header_value": newHeader}},
 	})
 	a.must(t, 200, "POST", "/api/v1/content/article", map[string]any{"title": "x"})
+	// A relation may point at any type ("" as relationContenttype), so a
+	// webhook can be hydrated into another object.
+	a.must(t, 200, "POST", "/api/v1/internal/contenttype", map[string]any{
+		"name": "ref", "label": "Ref",
+		"schemaDefinition": map[string]any{"type": "object", "allOf": []any{
+			map[string]any{"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+			map[string]any{"type": "object", "properties": map[string]any{
+				"hook": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/DataSource"}},
+			}},
+		}, "additionalProperties": false},
+		"metaDefinition": map[string]any{"order": []any{"hook"}, "propertiesConfig": map[string]any{
+			"hook": map[string]any{"label": "Hook", "inputType": "datasource", "unique": false, "validation": map[string]any{"relationContenttype": ""}},
+		}},
+	})
+	a.must(t, 200, "POST", "/api/v1/content/ref", map[string]any{"id": "ref-1", "hook": []any{map[string]any{"type": "internal", "dataUrl": "/api/v1/content/_webhooks/" + id}}})
 	if !waitUntil(10*time.Second, func() bool { return logCount(t, a, id, "done") == 1 }) {
 		t.Fatal("the delivery did not finish")
 	}
@@ -42,6 +57,8 @@ func TestReadOnlyKeySeesNoSecrets(t *testing.T) {
 		"/api/v1/content/_webhooks/" + id + "/version/2",
 		"/api/v1/content/_webhooks?filters=" + `{"name":{"type":"equals","filter":"hook"}}`,
 		"/api/v1/webhooks/" + id + "/logs/" + logID,
+		"/api/v1/content/ref/ref-1?hydrate=1",
+		"/api/v1/content/ref?hydrate=1",
 	}
 	secrets := []string{old, rotated, strings.TrimPrefix(old, "whsec_"), strings.TrimPrefix(rotated, "whsec_"), oldHeader, newHeader}
 	for _, p := range paths {
