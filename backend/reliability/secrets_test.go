@@ -23,7 +23,7 @@ func TestReadOnlyKeySeesNoSecrets(t *testing.T) {
 	a.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("article"))
 	a.must(t, 201, "POST", "/api/v1/inboxes", map[string]any{"name": "sink"})
 	old, rotated := newSecret(), newSecret()
-	hook := webhookDef("hook", in.m.URL()+"/inbox/sink", []string{"Create"}, nil, old)
+	hook := webhookDef("hook", in.m.URL()+"/inbox/sink", []string{"Create"}, []string{"article"}, old)
 	oldHeader, newHeader := "Bearer old-"+randomHex(8), "Bearer new-"+randomHex(8)
 	hook["headers"] = []any{map[string]any{"header_name": "Authorization", "header_value": oldHeader}}
 	id := a.must(t, 200, "POST", "/api/v1/content/_webhooks", hook)["id"].(string)
