@@ -10,6 +10,7 @@ require (
 	go.uber.org/goleak v1.3.0
 	golang.org/x/net v0.25.0
 	golang.org/x/text v0.20.0
+	golang.org/x/time v0.3.0
 	gorm.io/gorm v1.31.2
 )
 

@@ -169,6 +169,7 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	maskWebhooks(r, r.PathValue("type"), res.Data...)
 	writeJSON(w, http.StatusOK, NewList(res.Data, res.Total, page, limit))
 	return nil
 }
@@ -210,6 +211,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	maskWebhooks(r, r.PathValue("type"), out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -359,6 +361,7 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	maskWebhooks(r, r.PathValue("type"), out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -77,9 +77,8 @@ func (s *Server) handleReceive(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h := w.Header()
-	for k, v := range resp.Headers {
-		h.Set(k, v)
-	}
+	// Never active content on the UI's origin: see inbox.WriteAnswerHeaders.
+	inbox.WriteAnswerHeaders(h, resp)
 	// Lets a sender (or a test) find its request in the inbox.
 	h.Set("Hookline-Request-Id", resp.RequestID)
 	w.WriteHeader(resp.Status)

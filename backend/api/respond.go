@@ -12,6 +12,7 @@ import (
 
 	"hookline/backend/auth"
 	"hookline/backend/errs"
+	"hookline/backend/jsonlimit"
 )
 
 // MaxBody is the largest JSON body accepted (an object over 1 MB is refused
@@ -90,6 +91,9 @@ func decodeJSON(r *http.Request, v any) error {
 	// unchanged version and send an Update webhook for it.
 	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
 		return errs.InvalidField("body", "must be a JSON object or array, not null")
+	}
+	if err := jsonlimit.CheckBytes(body); err != nil {
+		return errs.InvalidField("body", "is nested deeper than %d levels (arrays and objects inside each other); Hookline accepts at most %d", jsonlimit.MaxDepth, jsonlimit.MaxDepth)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError

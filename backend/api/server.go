@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"hookline/backend/auth"
 	"hookline/backend/content"
 	"hookline/backend/delivery"
@@ -34,15 +36,79 @@ type Options struct {
 	Inbox    *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
-	// AllowRemote accepts any Host header. Only with --allow-remote.
-	AllowRemote bool
-	Logger      *slog.Logger
+	// AllowedHosts are the names and addresses a Host header may carry
+	// besides loopback ones and the listen address (--allowed-hosts).
+	AllowedHosts []string
+	Logger       *slog.Logger
 	// Info is shown to the UI in Settings (data folder, listen address...).
 	Info func() map[string]any
 	// Settings reads and saves the delivery settings.
 	Settings SettingsStore
 	// LoadDemo creates the first-run sample data.
 	LoadDemo func(ctx context.Context) (any, error)
+	// Limits of the listener; zero fields get the defaults below.
+	Limits Limits
+}
+
+// Limits bound what one client can hold of the server. Reading a request
+// (headers and body) must finish within ReadTimeout. Once a body has been
+// read to its end, net/http clears the read deadline, so the inbox's
+// scripted delays (up to 120 s) and the event stream outlast it
+// (TestLongDelaysOutlastReadTimeout). No write timeout is set: it would cut
+// those short.
+type Limits struct {
+	ReadHeaderTimeout time.Duration // default 10s
+	ReadTimeout       time.Duration // default 30s
+	IdleTimeout       time.Duration // default 60s
+	// MaxHeaderBytes caps the request line (with its query string) and
+	// headers; more is answered 431 by net/http. Default 64 KiB.
+	MaxHeaderBytes int
+	// MaxConns caps concurrent connections per listener; more wait in the
+	// kernel's accept queue. Default 512.
+	MaxConns int
+	// AuthFailureBurst wrong keys per remote address are answered 401,
+	// then one per AuthFailureEvery; beyond, 429 (see throttle).
+	AuthFailureBurst int
+	AuthFailureEvery time.Duration
+	// MaxFanout bounds the webhook deliveries one request may queue.
+	// Default webhook.MaxFanoutPerRequest.
+	MaxFanout int
+}
+
+// Defaults for Limits.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxConns          = 512
+)
+
+func (l *Limits) defaults() {
+	if l.ReadHeaderTimeout <= 0 {
+		l.ReadHeaderTimeout = DefaultReadHeaderTimeout
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = DefaultReadTimeout
+	}
+	if l.IdleTimeout <= 0 {
+		l.IdleTimeout = DefaultIdleTimeout
+	}
+	if l.MaxHeaderBytes <= 0 {
+		l.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if l.MaxConns <= 0 {
+		l.MaxConns = DefaultMaxConns
+	}
+	if l.AuthFailureBurst <= 0 {
+		l.AuthFailureBurst = DefaultAuthFailureBurst
+	}
+	if l.AuthFailureEvery <= 0 {
+		l.AuthFailureEvery = DefaultAuthFailureEvery
+	}
+	if l.MaxFanout <= 0 {
+		l.MaxFanout = webhook.MaxFanoutPerRequest
+	}
 }
 
 // Server is the HTTP side of Hookline.
@@ -52,6 +118,8 @@ type Server struct {
 	content *content.Service
 	inbox   *inbox.Service
 	handler http.Handler
+	hosts   *hostList
+	fails   *throttle
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
@@ -64,7 +132,9 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox}
+	opts.Limits.defaults()
+	s := &Server{opts: opts, log: opts.Logger, content: opts.Content, inbox: opts.Inbox, hosts: newHostList(opts.AllowedHosts),
+		fails: newThrottle(opts.Limits.AuthFailureEvery, opts.Limits.AuthFailureBurst)}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.handler = s.guard(mux)
@@ -118,7 +188,11 @@ func (s *Server) Listen(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("cannot listen on %s: %w", addr, err)
 	}
 	s.addr = ln.Addr().String()
-	return ln, nil
+	// The address asked for and the one bound are names a client of this
+	// listener uses; both are allowed as Host.
+	s.hosts.add(addr)
+	s.hosts.add(s.addr)
+	return netutil.LimitListener(ln, s.opts.Limits.MaxConns), nil
 }
 
 // Addr is the address actually bound.
@@ -131,8 +205,10 @@ func (s *Server) Serve(ln net.Listener) error {
 	s.srv = &http.Server{
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: s.opts.Limits.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.Limits.ReadTimeout,
+		IdleTimeout:       s.opts.Limits.IdleTimeout,
+		MaxHeaderBytes:    s.opts.Limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	err := s.srv.Serve(ln)

@@ -45,18 +45,26 @@ func (s *Server) handleFrontend(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "frontend not built", http.StatusNotFound)
 		return
 	}
-	// With --allow-remote, only this machine's browsers get the token; a
-	// browser elsewhere signs in with an API key instead.
-	if loopbackHost(r.RemoteAddr) {
+	// Only a browser on this machine that asked for a loopback name gets
+	// the token: a browser elsewhere, or a page reaching us through another
+	// allowed name, signs in with an API key instead.
+	if localPage(r) {
 		meta := `<meta name="hookline-session" content="` + html.EscapeString(s.opts.Keys.Session()) + `">`
 		page = bytes.Replace(page, []byte("<head>"), []byte("<head>\n    "+meta), 1)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
-	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'")
+	w.Header().Set("Content-Security-Policy", uiCSP)
 	_, _ = w.Write(page)
 }
+
+// uiCSP is the UI page's policy. Scripts come only from our own files (no
+// inline script, no eval), and nothing may frame the page. style-src needs
+// 'unsafe-inline': CodeMirror injects its styles as <style> elements at run
+// time, and Svelte sets style attributes; styles cannot run script.
+const uiCSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 func (s *Server) handleInfo(w http.ResponseWriter, r *http.Request) {
 	info := map[string]any{}

@@ -13,7 +13,7 @@ import (
 	"hookline/backend/store"
 )
 
-func uiServer(t *testing.T, allowRemote bool) (*Server, *auth.Keys) {
+func uiServer(t *testing.T, allowedHosts ...string) (*Server, *auth.Keys) {
 	t.Helper()
 	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "h.db")})
 	if err != nil {
@@ -25,12 +25,12 @@ func uiServer(t *testing.T, allowRemote bool) (*Server, *auth.Keys) {
 		t.Fatal(err)
 	}
 	ui := fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body></body></html>")}}
-	return New(Options{DB: db, Keys: keys, Frontend: ui, AllowRemote: allowRemote}), keys
+	return New(Options{DB: db, Keys: keys, Frontend: ui, AllowedHosts: allowedHosts}), keys
 }
 
 func TestSessionTokenOnlyForThisMachine(t *testing.T) {
 	t.Parallel()
-	s, keys := uiServer(t, true)
+	s, keys := uiServer(t, "hookline.example")
 	for _, tt := range []struct {
 		remote string
 		want   bool
@@ -39,7 +39,7 @@ func TestSessionTokenOnlyForThisMachine(t *testing.T) {
 		{"[::1]:5555", true},
 		{"192.0.2.10:5555", false},
 	} {
-		req := httptest.NewRequest(http.MethodGet, "http://hookline.example:8717/", nil)
+		req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1:8717/", nil)
 		req.RemoteAddr = tt.remote
 		rec := httptest.NewRecorder()
 		s.Handler().ServeHTTP(rec, req)
@@ -52,7 +52,7 @@ func TestSessionTokenOnlyForThisMachine(t *testing.T) {
 
 func TestCustomRefusesAPIKeys(t *testing.T) {
 	t.Parallel()
-	s, keys := uiServer(t, false)
+	s, keys := uiServer(t)
 	req := httptest.NewRequest(http.MethodPost, "http://127.0.0.1:8717/api/ui/custom", strings.NewReader(`{}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-AUTH-TOKEN", keys.Current().ReadWrite)

@@ -68,6 +68,7 @@ func (s *Server) getLog(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	maskLog(r, &d)
 	writeJSON(w, http.StatusOK, d)
 	return nil
 }

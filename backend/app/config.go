@@ -8,8 +8,11 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
+
+	"hookline/backend/api"
 )
 
 // DefaultAddr is where the HTTP server listens unless told otherwise.
@@ -22,6 +25,10 @@ type Config struct {
 	DataDir     string
 	Addr        string
 	AllowRemote bool
+	// AllowedHosts are the names and addresses, besides loopback ones and
+	// the listen address, that a request's Host header may carry
+	// (--allowed-hosts). Everything else is refused as DNS rebinding.
+	AllowedHosts []string
 	// APIKey, from HOOKLINE_API_KEY, pins the read-write key.
 	APIKey      string
 	Workers     int
@@ -29,7 +36,15 @@ type Config struct {
 	RetryDelays []time.Duration
 	// AddrFallback lets the desktop app take any free port when Addr is busy.
 	AddrFallback bool
+	// Limits of the HTTP server (timeouts, caps); zero fields get defaults.
+	// Not a flag: embedders and tests set it.
+	Limits api.Limits
 }
+
+// MinAPIKeyLength is the shortest key accepted from HOOKLINE_API_KEY. The
+// generated keys are 48 hex characters; a short key given from outside can
+// be guessed over the network, throttling or not.
+const MinAPIKeyLength = 32
 
 // ErrUsage means the command line was wrong; the caller prints usage and
 // exits with status 2.
@@ -43,14 +58,16 @@ const Usage = `Usage:
 Serve flags:
   --addr HOST:PORT     listen address (default 127.0.0.1:8717; 127.0.0.1:0 picks a free port)
   --data DIR           data folder (default $HOOKLINE_DATA, else <user config dir>/hookline)
-  --allow-remote       allow a non-loopback --addr (then HOOKLINE_API_KEY is required)
+  --allow-remote       allow a non-loopback --addr (HOOKLINE_API_KEY is then required)
+  --allowed-hosts LIST names or addresses besides loopback that the Host header may carry,
+                       e.g. hookline.lan,192.168.1.10 (the --addr host is always allowed)
   --workers N          delivery workers (default 8)
   --timeout DURATION   per-attempt HTTP timeout (default 10s)
   --retry-delays LIST  retry schedule, e.g. 10s,1m,5m,30m,2h
 
 Environment:
   HOOKLINE_DATA        data folder
-  HOOKLINE_API_KEY     read-write API key for the REST API
+  HOOKLINE_API_KEY     read-write API key for the REST API (at least 32 characters)
 `
 
 // ParseArgs reads the command line (without the program name).
@@ -67,12 +84,13 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	fs := flag.NewFlagSet("hookline", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", "", "")
-	var addr, retries string
+	var addr, retries, hosts string
 	var workers int
 	var timeout time.Duration
 	if cfg.Mode == "serve" {
 		fs.StringVar(&addr, "addr", DefaultAddr, "")
 		fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "")
+		fs.StringVar(&hosts, "allowed-hosts", "", "")
 		fs.IntVar(&workers, "workers", 0, "")
 		fs.DurationVar(&timeout, "timeout", 0, "")
 		fs.StringVar(&retries, "retry-delays", "", "")
@@ -93,6 +111,16 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 		cfg.Addr = addr
 	}
 	cfg.APIKey = getenv("HOOKLINE_API_KEY")
+	if cfg.APIKey != "" && len(cfg.APIKey) < MinAPIKeyLength {
+		return cfg, fmt.Errorf("HOOKLINE_API_KEY is %d characters; it must be at least %d (for example: openssl rand -hex 24)", len(cfg.APIKey), MinAPIKeyLength)
+	}
+	if hosts != "" {
+		hs, err := ParseHosts(hosts)
+		if err != nil {
+			return cfg, fmt.Errorf("--allowed-hosts: %w", err)
+		}
+		cfg.AllowedHosts = hs
+	}
 	cfg.DataDir = *data
 	if cfg.DataDir == "" {
 		cfg.DataDir = getenv("HOOKLINE_DATA")
@@ -123,15 +151,34 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	if err != nil {
 		return cfg, fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8717", cfg.Addr)
 	}
-	if !isLoopback(host) {
-		if !cfg.AllowRemote {
-			return cfg, fmt.Errorf("--addr %s is not a loopback address; Hookline listens on this machine only unless --allow-remote is given", cfg.Addr)
-		}
-		if cfg.APIKey == "" {
-			return cfg, fmt.Errorf("--allow-remote needs an API key: set HOOKLINE_API_KEY")
-		}
+	if !isLoopback(host) && !cfg.AllowRemote {
+		return cfg, fmt.Errorf("--addr %s is not a loopback address; Hookline listens on this machine only unless --allow-remote is given", cfg.Addr)
+	}
+	// Whatever the address: --allow-remote says "others may reach this",
+	// and they must then need a key that is not stored next to the data.
+	if cfg.AllowRemote && cfg.APIKey == "" {
+		return cfg, fmt.Errorf("--allow-remote needs an API key: set HOOKLINE_API_KEY (at least %d characters)", MinAPIKeyLength)
 	}
 	return cfg, nil
+}
+
+// hostPattern is a DNS name or an IPv4 address; IPv6 addresses are checked
+// by net.ParseIP.
+var hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// ParseHosts parses a comma-separated list of host names and addresses,
+// without ports or wildcards.
+func ParseHosts(s string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(s, ",") {
+		h := strings.TrimSpace(part)
+		bare := strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
+		if net.ParseIP(bare) == nil && !hostPattern.MatchString(h) {
+			return nil, fmt.Errorf("%q is not a host name or an IP address (no port, no wildcard)", h)
+		}
+		out = append(out, strings.ToLower(bare))
+	}
+	return out, nil
 }
 
 // ParseDelays parses a comma-separated retry schedule such as "10s,1m,5m".

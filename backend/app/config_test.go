@@ -10,6 +10,9 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// longKey is a key long enough to be accepted from HOOKLINE_API_KEY.
+const longKey = "0123456789abcdef0123456789abcdef"
+
 func TestParseArgs(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -47,8 +50,8 @@ func TestParseArgs(t *testing.T) {
 				t.Errorf("RetryDelays = %v", c.RetryDelays)
 			}
 		}},
-		{name: "api key from env", args: []string{"serve"}, env: map[string]string{"HOOKLINE_API_KEY": "k"}, check: func(t *testing.T, c Config) {
-			if c.APIKey != "k" {
+		{name: "api key from env", args: []string{"serve"}, env: map[string]string{"HOOKLINE_API_KEY": longKey}, check: func(t *testing.T, c Config) {
+			if c.APIKey != longKey {
 				t.Errorf("APIKey = %q", c.APIKey)
 			}
 		}},
@@ -59,11 +62,22 @@ func TestParseArgs(t *testing.T) {
 		{name: "help", args: []string{"-h"}, wantErr: "usage"},
 		{name: "non-loopback refused", args: []string{"serve", "--addr", "0.0.0.0:8717"}, wantErr: "not a loopback address"},
 		{name: "remote needs key", args: []string{"serve", "--addr", "0.0.0.0:8717", "--allow-remote"}, wantErr: "HOOKLINE_API_KEY"},
-		{name: "remote with key", args: []string{"serve", "--addr", "0.0.0.0:8717", "--allow-remote"}, env: map[string]string{"HOOKLINE_API_KEY": "k"}, check: func(t *testing.T, c Config) {
+		{name: "remote with key", args: []string{"serve", "--addr", "0.0.0.0:8717", "--allow-remote"}, env: map[string]string{"HOOKLINE_API_KEY": longKey}, check: func(t *testing.T, c Config) {
 			if !c.AllowRemote {
 				t.Error("AllowRemote not set")
 			}
 		}},
+		{name: "remote on loopback still needs key", args: []string{"serve", "--addr", "127.0.0.1:8717", "--allow-remote"}, wantErr: "HOOKLINE_API_KEY"},
+		{name: "short key refused", args: []string{"serve"}, env: map[string]string{"HOOKLINE_API_KEY": "q7"}, wantErr: "at least 32"},
+		{name: "31-character key refused", args: []string{"serve", "--addr", "0.0.0.0:8717", "--allow-remote"}, env: map[string]string{"HOOKLINE_API_KEY": longKey[:31]}, wantErr: "is 31 characters"},
+		{name: "allowed hosts", args: []string{"serve", "--allowed-hosts", "Hookline.LAN, 192.168.1.10,[::5]"}, check: func(t *testing.T, c Config) {
+			if strings.Join(c.AllowedHosts, " ") != "hookline.lan 192.168.1.10 ::5" {
+				t.Errorf("AllowedHosts = %q", c.AllowedHosts)
+			}
+		}},
+		{name: "allowed host with port refused", args: []string{"serve", "--allowed-hosts", "hookline.lan:8717"}, wantErr: "not a host name"},
+		{name: "allowed host wildcard refused", args: []string{"serve", "--allowed-hosts", "*.lan"}, wantErr: "not a host name"},
+		{name: "empty allowed host refused", args: []string{"serve", "--allowed-hosts", "a,,b"}, wantErr: "not a host name"},
 		{name: "localhost is loopback", args: []string{"serve", "--addr", "localhost:0"}},
 		{name: "ipv6 loopback", args: []string{"serve", "--addr", "[::1]:0"}},
 		{name: "addr without port", args: []string{"serve", "--addr", "127.0.0.1"}, wantErr: "want HOST:PORT"},

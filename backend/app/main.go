@@ -70,11 +70,11 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	unlock, err := lockDataDir(cfg.DataDir)
+	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
+	unlock, err := lockDatabase(dbPath)
 	if err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
 	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
 	if err != nil {
 		unlock()
@@ -113,19 +113,20 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	m.Trigger.SetContent(m.Content)
 	m.Inbox = inbox.New(db, inbox.Options{Bus: m.Bus, Logger: log})
 	m.Server = api.New(api.Options{
-		DB:          db,
-		Keys:        m.Keys,
-		Bus:         m.Bus,
-		Content:     m.Content,
-		Delivery:    m.Delivery,
-		Trigger:     m.Trigger,
-		Inbox:       m.Inbox,
-		Frontend:    frontend,
-		AllowRemote: cfg.AllowRemote,
-		Logger:      log,
-		Info:        func() map[string]any { return m.Info().asMap() },
-		LoadDemo:    func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
-		Settings:    m,
+		DB:           db,
+		Keys:         m.Keys,
+		Bus:          m.Bus,
+		Content:      m.Content,
+		Delivery:     m.Delivery,
+		Trigger:      m.Trigger,
+		Inbox:        m.Inbox,
+		Frontend:     frontend,
+		AllowedHosts: cfg.AllowedHosts,
+		Limits:       cfg.Limits,
+		Logger:       log,
+		Info:         func() map[string]any { return m.Info().asMap() },
+		LoadDemo:     func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
+		Settings:     m,
 	})
 	return m, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"hookline/backend/errs"
+	"hookline/backend/jsonlimit"
 )
 
 // typeDef is a parsed, checked and compiled content type.
@@ -124,6 +125,10 @@ var serverKeys = []string{"id", "internal", "createdAt", "updatedAt", "deletedAt
 // properties), but must still parse and compile.
 func parseType(def map[string]any, internal bool) (*typeDef, errs.Fields) {
 	f := errs.Fields{}
+	if jsonlimit.TooDeep(def) {
+		f.Add("body", "is nested deeper than %d levels; Hookline accepts at most %d", jsonlimit.MaxDepth, jsonlimit.MaxDepth)
+		return &typeDef{internal: internal}, f // no schema: refused
+	}
 	raw := cloneMap(def)
 	for _, k := range serverKeys {
 		delete(raw, k)

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/text/message"
 
 	"hookline/backend/errs"
+	"hookline/backend/jsonlimit"
 )
 
 var (
@@ -52,6 +53,12 @@ func checkID(f errs.Fields, id string) {
 // then the internal type's own rules.
 func (td *typeDef) check(obj map[string]any) errs.Fields {
 	f := errs.Fields{}
+	// Before the schema, which would walk every level: the desktop
+	// bindings reach here without the API's check on the JSON text.
+	if jsonlimit.TooDeep(obj) {
+		f.Add("body", "is nested deeper than %d levels; Hookline accepts at most %d", jsonlimit.MaxDepth, jsonlimit.MaxDepth)
+		return f
+	}
 	if err := td.schema.Validate(obj); err != nil {
 		schemaErrors(f, err)
 	}

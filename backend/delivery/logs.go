@@ -69,7 +69,10 @@ type LogResponse struct {
 	Headers       []Header `json:"headers"`
 	Body          string   `json:"body"`
 	BodyTruncated bool     `json:"bodyTruncated"`
-	DurationMs    int64    `json:"durationMs"`
+	// HeadersTruncated says Headers holds only the first MaxResponseHeaders
+	// headers or MaxResponseHeaderBytes of them.
+	HeadersTruncated bool  `json:"headersTruncated"`
+	DurationMs       int64 `json:"durationMs"`
 }
 
 // LogAttempt is one attempt.
@@ -253,7 +256,7 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 			}
 			if a.Code != 0 {
 				la.Response = &LogResponse{Status: a.Code, Headers: nonNil(a.Headers),
-					BodyTruncated: a.Truncated, DurationMs: a.DurationMs}
+					BodyTruncated: a.Truncated, HeadersTruncated: a.HeadersTruncated, DurationMs: a.DurationMs}
 				if a.Body != nil {
 					la.Response.Body = *a.Body
 				}

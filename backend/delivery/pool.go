@@ -287,7 +287,9 @@ func (s *Service) decide(j *job, a attempt) *outcome {
 	case a.code >= 200 && a.code < 300:
 		// Accepted, even if the response body then broke off: the
 		// receiver has the message, and sending it again is the worse error.
+		// The record still says so ("Response body incomplete: …").
 		o.status, o.result = StatusDone, StatusDone
+		o.errMsg = a.failure
 		o.next = now
 		return o
 	case a.code == http.StatusGone:

@@ -376,15 +376,18 @@ type attemptRecord struct {
 	Headers   []Header `json:"rh,omitempty"`
 	Body      *string  `json:"body"` // nil when no response arrived
 	Truncated bool     `json:"trunc,omitempty"`
-	Error     string   `json:"err,omitempty"`
-	Outcome   string   `json:"outcome"`
-	Next      int64    `json:"next,omitempty"` // when Outcome is "retry"
+	// HeadersTruncated: Headers holds only the first of them (see
+	// MaxResponseHeaders).
+	HeadersTruncated bool   `json:"htrunc,omitempty"`
+	Error            string `json:"err,omitempty"`
+	Outcome          string `json:"outcome"`
+	Next             int64  `json:"next,omitempty"` // when Outcome is "retry"
 }
 
 func (o *outcome) record() attemptRecord {
 	a := o.att
 	r := attemptRecord{N: o.job.attempts + 1, StartedAt: ms(a.startedAt), DurationMs: a.duration.Milliseconds(),
-		Code: a.code, Headers: a.respHdrs, Truncated: a.truncated, Error: o.errMsg, Outcome: o.result}
+		Code: a.code, Headers: a.respHdrs, Truncated: a.truncated, HeadersTruncated: a.hdrsTruncated, Error: o.errMsg, Outcome: o.result}
 	if a.sent {
 		r.UserAgent, r.Timestamp, r.Signature = a.userAgent, a.startedAt.Unix(), a.signature
 	}

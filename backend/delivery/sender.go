@@ -25,6 +25,17 @@ import (
 // MaxResponseBody is how much of a response body an attempt record keeps.
 const MaxResponseBody = 64 << 10
 
+// What an attempt record keeps of the response headers: at most
+// MaxResponseHeaders of them and MaxResponseHeaderBytes of names and values
+// (every attempt keeps its own, so a receiver answering with megabytes of
+// headers would otherwise fill the disk). The sender refuses to read more
+// than MaxReadResponseHeaderBytes of them in the first place.
+const (
+	MaxResponseHeaders         = 64
+	MaxResponseHeaderBytes     = 16 << 10
+	MaxReadResponseHeaderBytes = 256 << 10
+)
+
 // drainLimit is how much more of a long response is read and discarded so the
 // connection can be reused; beyond it, closing the connection is cheaper.
 const drainLimit = 256 << 10
@@ -65,6 +76,7 @@ func newSender(opts Options) *sender {
 		// reuses connections instead of dialling for every delivery.
 		t.MaxIdleConnsPerHost = max(opts.Workers, 16)
 		t.MaxIdleConns = max(4*opts.Workers, 100)
+		t.MaxResponseHeaderBytes = MaxReadResponseHeaderBytes
 		s.transport = t
 		hc = &http.Client{Transport: keepIdle{t}}
 	} else {
@@ -151,8 +163,11 @@ type attempt struct {
 	status    string
 	location  string
 	respHdrs  []Header
-	body      []byte
-	truncated bool
+	// hdrsTruncated says respHdrs holds only the first headers (see
+	// MaxResponseHeaders).
+	hdrsTruncated bool
+	body          []byte
+	truncated     bool
 	// failure is the transport error, for a person ("Request failed: …").
 	failure    string
 	retryAfter time.Duration
@@ -200,7 +215,7 @@ func (s *sender) send(ctx context.Context, j *job) attempt {
 		a.code = resp.StatusCode
 		a.status = resp.Status
 		a.location = resp.Header.Get("Location")
-		a.respHdrs = headerList(resp.Header)
+		a.respHdrs, a.hdrsTruncated = headerList(resp.Header)
 		a.body, a.truncated, err = readCapped(resp.Body)
 		resp.Body.Close()
 		a.retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), a.startedAt)
@@ -241,19 +256,26 @@ func readCapped(body io.Reader) ([]byte, bool, error) {
 	return b[:MaxResponseBody], true, nil
 }
 
-func headerList(h http.Header) []Header {
+// headerList is h in name order, cut at MaxResponseHeaders headers or
+// MaxResponseHeaderBytes of names and values, whichever comes first.
+func headerList(h http.Header) ([]Header, bool) {
 	names := make([]string, 0, len(h))
 	for k := range h {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	out := make([]Header, 0, len(h))
+	out := make([]Header, 0, min(len(h), MaxResponseHeaders))
+	size := 0
 	for _, k := range names {
 		for _, v := range h[k] {
+			size += len(k) + len(v)
+			if len(out) == MaxResponseHeaders || size > MaxResponseHeaderBytes {
+				return out, true
+			}
 			out = append(out, Header{Name: k, Value: v})
 		}
 	}
-	return out
+	return out, false
 }
 
 // clientFor returns the client for a receiver that may present one of the

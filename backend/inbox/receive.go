@@ -143,6 +143,12 @@ func (s *Service) Receive(ctx context.Context, name string, r *http.Request) (Re
 	if !ValidName(name) {
 		return Response{}, notFound(name)
 	}
+	if err := checkMethod(r.Method); err != nil {
+		return Response{}, err
+	}
+	if err := checkFetchSite(r.Header); err != nil {
+		return Response{}, err
+	}
 	c := parseRequest(r, "/inbox/"+name, s.opts.MaxBody)
 	return s.record(context.WithoutCancel(ctx), name, c)
 }

@@ -57,6 +57,8 @@ func (s *Service) validate(in Input, cur *Inbox) (script, error) {
 			f.Add("headers", "header name %q may contain only letters, digits and -", k)
 		case ownedHeaders[http.CanonicalHeaderKey(k)]:
 			f.Add("headers", "header %s is set by Hookline and cannot be scripted", http.CanonicalHeaderKey(k))
+		case ProtectedHeader(k):
+			f.Add("headers", "header %s cannot be scripted: it would change what a browser lets the answer do on Hookline's own origin", http.CanonicalHeaderKey(k))
 		case strings.ContainsAny(v, "\r\n"):
 			f.Add("headers", "the value of header %s may not contain a line break", k)
 		}

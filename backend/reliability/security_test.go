@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -40,9 +41,11 @@ func TestAuthRequired(t *testing.T) {
 		{"GET", "/api/ui/events"},
 		{"GET", "/api/v2/anything"},
 	}
-	for _, key := range []string{"", "wrong", strings.ToUpper(in.key), in.key[:len(in.key)-1], in.key + "0", "' OR '1'='1"} {
-		for _, r := range routes {
-			c := newAPI(in.m.URL, key)
+	for ki, key := range []string{"", "wrong", strings.ToUpper(in.key), in.key[:len(in.key)-1], in.key + "0", "' OR '1'='1"} {
+		for ri, r := range routes {
+			// Each from its own loopback address: wrong keys from one
+			// address are throttled after a few (TestWrongKeysThrottled).
+			c := newAPI(in.m.URL, key).from(fmt.Sprintf("127.0.%d.%d", ki+1, ri+1))
 			code, raw, err := c.call(r[0], r[1], nil)
 			if err != nil || code != 401 || !isClearError(raw) {
 				t.Errorf("%s %s with key %q: %d %v %.200s, want 401 with a JSON error", r[0], r[1], key, code, err, raw)
@@ -142,7 +145,7 @@ func TestLoopbackByDefault(t *testing.T) {
 		}
 	}
 	if _, err := app.ParseArgs([]string{"serve", "--addr", "0.0.0.0:0", "--allow-remote"},
-		func(k string) string { return map[string]string{"HOOKLINE_API_KEY": "k"}[k] }, io.Discard); err != nil {
+		func(k string) string { return map[string]string{"HOOKLINE_API_KEY": randomHex(16)}[k] }, io.Discard); err != nil {
 		t.Errorf("--allow-remote with a key: %v", err)
 	}
 }
@@ -287,7 +290,7 @@ func TestSecretsStayOut(t *testing.T) {
 // data folder 0700 and its database (and WAL files) 0600.
 func TestDataFolderModes(t *testing.T) {
 	t.Parallel()
-	p := newProc(t, "k-"+randomHex(8))
+	p := newProc(t, "k-"+randomHex(16))
 	bin, dir := p.bin, filepath.Join(p.dir, "fresh", "data")
 	// sh sets the umask, then becomes hookline with the usual arguments.
 	p.bin = "/bin/sh"

@@ -33,6 +33,9 @@ type Options struct {
 	// MaxGroup bounds how many waiting InTx calls share one transaction and
 	// one commit (see InTx). Default 64; 1 turns group commit off.
 	MaxGroup int
+	// SlowThreshold is how long a statement may take before it is logged
+	// as slow. Default 200ms.
+	SlowThreshold time.Duration
 }
 
 func (o *Options) defaults() {
@@ -44,6 +47,9 @@ func (o *Options) defaults() {
 	}
 	if o.MaxGroup <= 0 {
 		o.MaxGroup = 64
+	}
+	if o.SlowThreshold <= 0 {
+		o.SlowThreshold = 200 * time.Millisecond
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -154,8 +160,12 @@ func dsn(opts Options, writer bool) string {
 }
 
 func openGorm(opts Options, writer bool) (*gorm.DB, error) {
-	g, err := gorm.Open(sqlite.Open(dsn(opts, writer)), &gorm.Config{
-		Logger:                 logger.New(slogWriter{opts.Logger}, logger.Config{SlowThreshold: 200 * time.Millisecond, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true}),
+	g, err := gorm.Open(noParams{&sqlite.Dialector{DSN: dsn(opts, writer)}}, &gorm.Config{
+		// Statements are logged without their parameters: those carry
+		// webhook secrets, header values and content.
+		Logger: logger.New(slogWriter{opts.Logger}, logger.Config{
+			SlowThreshold: opts.SlowThreshold, LogLevel: logger.Warn, IgnoreRecordNotFoundError: true, ParameterizedQueries: true,
+		}),
 		SkipDefaultTransaction: true,
 		PrepareStmt:            true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
@@ -182,6 +192,14 @@ func openGorm(opts Options, writer bool) (*gorm.DB, error) {
 	}
 	return g, nil
 }
+
+// noParams is the SQLite dialector with Explain, which gorm uses only to
+// render a statement for its logger, leaving the ? placeholders in place.
+// ParameterizedQueries alone is not enough: Raw(…).Scan logs through a
+// recorder that renders every bound value.
+type noParams struct{ *sqlite.Dialector }
+
+func (noParams) Explain(sql string, _ ...any) string { return sql }
 
 type slogWriter struct{ l *slog.Logger }
 

@@ -79,6 +79,9 @@ func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) 
 	if len(ds) == 0 {
 		return nil
 	}
+	if err := spendFanout(ctx, len(ds)); err != nil {
+		return err
+	}
 	_, err = t.queue.EnqueueTx(ctx, tx, ds)
 	return err
 }

@@ -123,9 +123,9 @@ test('an inbox made in the UI shows signed and unsigned requests live, with deta
     await detail.locator('[data-testid="copy-curl"]').click();
     const curl = await detail.locator('[data-testid="curl-text"]').textContent();
     // Node's own headers (User-Agent, Accept…) vary by version, so check the parts we sent.
-    assert.ok(curl.startsWith(`curl -X POST '${url}/sub/path?x=1'`), curl);
+    assert.ok(curl.startsWith(`curl -X 'POST' '${url}/sub/path?x=1'`), curl);
     assert.ok(curl.includes(`-H 'X-Order: two'`), curl);
-    assert.ok(curl.endsWith(`--data-binary '{"order":2}'`), curl);
+    assert.ok(curl.endsWith(`--data-raw '{"order":2}'`), curl);
     assert.ok(!/Host:|Content-Length:/i.test(curl), curl);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), curl);
 

@@ -142,7 +142,7 @@ test('the log detail shows request, response and attempts; redeliver keeps the w
 
   await dialog.locator('[data-testid="copy-curl"]').click();
   const curl = await dialog.locator('[data-testid="curl-text"]').innerText();
-  assert.match(curl, /^curl -X POST 'http:\/\/127\.0\.0\.1:\d+\/notify'/);
+  assert.match(curl, /^curl -X 'POST' 'http:\/\/127\.0\.0\.1:\d+\/notify'/);
   assert.match(curl, /-H 'webhook-id: /i);
 
   const before = rx.requests.length;

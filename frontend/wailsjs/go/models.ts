@@ -69,6 +69,7 @@ export namespace delivery {
 	    headers: Header[];
 	    body: string;
 	    bodyTruncated: boolean;
+	    headersTruncated: boolean;
 	    durationMs: number;
 	
 	    static createFrom(source: any = {}) {
@@ -81,6 +82,7 @@ export namespace delivery {
 	        this.headers = this.convertValues(source["headers"], Header);
 	        this.body = source["body"];
 	        this.bodyTruncated = source["bodyTruncated"];
+	        this.headersTruncated = source["headersTruncated"];
 	        this.durationMs = source["durationMs"];
 	    }
 	

@@ -5,6 +5,7 @@
 import * as Bound from '../../../wailsjs/go/main/App';
 import { bound, http, isDesktop, query } from './transport';
 import type { ListPage } from './types';
+import { curlData, shellWord } from '../shell';
 
 export const ACTIONS = ['Create', 'Update', 'Delete', 'Custom'] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -52,6 +53,8 @@ export interface LogResponse {
   headers: Header[];
   body: string;
   bodyTruncated: boolean;
+  /** Only the first 64 headers or 16 KiB of them were kept. */
+  headersTruncated?: boolean;
   durationMs: number;
 }
 
@@ -153,14 +156,18 @@ export function isLocalUrl(url: string): boolean {
   }
 }
 
-/** A shell-safe cURL command that repeats a logged request. */
+/** A shell-safe cURL command that repeats a logged request (every part quoted by lib/shell). */
 export function curlFor(req: { method: string; url: string; headers: Header[]; body: string }): string {
-  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const parts = [`curl -X ${req.method} ${q(req.url)}`];
+  const parts = [`curl -X ${shellWord(req.method)} ${shellWord(req.url)}`];
   for (const { name, value } of req.headers) {
     if (name.toLowerCase() === 'content-length' || name.toLowerCase() === 'host') continue;
-    parts.push(`-H ${q(`${name}: ${value}`)}`);
+    parts.push(`-H ${shellWord(`${name}: ${value}`)}`);
   }
-  if (req.body) parts.push(`--data-raw ${q(req.body)}`);
-  return parts.join(' \\\n  ');
+  let pipe = '';
+  if (req.body) {
+    const data = curlData(req.body);
+    pipe = data.pipe;
+    parts.push(data.arg);
+  }
+  return pipe + parts.join(' \\\n  ');
 }

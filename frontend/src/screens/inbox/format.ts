@@ -4,6 +4,7 @@
  * runs them under node.
  */
 import type { InboxRequest, InboxRequestSummary, SignatureStatus } from '../../lib/api/inbox';
+import { curlData, shellWord } from '../../lib/shell';
 
 /** The public URL of an inbox on this Hookline. */
 export function inboxUrl(apiUrl: string, name: string): string {
@@ -21,10 +22,8 @@ export function requestUrl(apiUrl: string, req: Pick<InboxRequestSummary, 'inbox
   return inboxUrl(apiUrl, req.inbox) + path + (req.query ? '?' + req.query : '');
 }
 
-/** Quotes s for a POSIX shell. */
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
+/** Quotes s for a POSIX shell (see lib/shell: the one quoting function). */
+export const shellQuote = shellWord;
 
 /**
  * Headers a cURL command should not repeat: curl computes the framing ones
@@ -42,20 +41,20 @@ const skipInCurl = new Set([
  */
 export function toCurl(apiUrl: string, req: InboxRequest): string {
   const lines: string[] = [];
+  // Every part is a shell word: the method, the URL, the headers and the
+  // body all come from whoever sent the request.
   const method = req.method.toUpperCase();
-  lines.push(method === 'HEAD' ? `curl --head ${shellQuote(requestUrl(apiUrl, req))}` : `curl -X ${method} ${shellQuote(requestUrl(apiUrl, req))}`);
+  const url = shellWord(requestUrl(apiUrl, req));
+  lines.push(method === 'HEAD' ? `curl --head ${url}` : `curl -X ${shellWord(method)} ${url}`);
   for (const [name, values] of Object.entries(req.headers)) {
     if (skipInCurl.has(name.toLowerCase())) continue;
-    for (const v of values) lines.push(`-H ${shellQuote(`${name}: ${v}`)}`);
+    for (const v of values) lines.push(`-H ${shellWord(`${name}: ${v}`)}`);
   }
   let prefix = '';
   if (req.body !== '' && method !== 'HEAD') {
-    if (req.bodyEncoding === 'base64') {
-      prefix = `printf %s ${shellQuote(req.body)} | base64 -d | `;
-      lines.push('--data-binary @-');
-    } else {
-      lines.push(`--data-binary ${shellQuote(req.body)}`);
-    }
+    const data = curlData(req.body, req.bodyEncoding === 'base64');
+    prefix = data.pipe;
+    lines.push(data.arg);
   }
   const cmd = prefix + lines.join(' \\\n  ');
   return req.truncated ? `# The body was cut at what the inbox keeps; this sends only that part.\n${cmd}` : cmd;

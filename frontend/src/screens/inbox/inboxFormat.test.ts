@@ -42,12 +42,12 @@ describe('toCurl', () => {
     }));
     expect(cmd).toBe(
       [
-        `curl -X POST 'http://127.0.0.1:8080/inbox/orders/hooks/a?x=1&y=two'`,
+        `curl -X 'POST' 'http://127.0.0.1:8080/inbox/orders/hooks/a?x=1&y=two'`,
         `-H 'Content-Type: application/json'`,
         `-H 'Webhook-Id: msg_1'`,
         `-H 'X-Multi: a'`,
         `-H 'X-Multi: b'`,
-        `--data-binary '{"it'\\''s": "quoted"}'`,
+        `--data-raw '{"it'\\''s": "quoted"}'`,
       ].join(' \\\n  '),
     );
   });
@@ -55,12 +55,12 @@ describe('toCurl', () => {
   it('sends a binary body through base64 and says when the body was cut', () => {
     const cmd = toCurl('http://h:1/', req({ method: 'put', body: '/wAB', bodyEncoding: 'base64', truncated: true, headers: {} }));
     expect(cmd).toBe(
-      "# The body was cut at what the inbox keeps; this sends only that part.\nprintf %s '/wAB' | base64 -d | curl -X PUT 'http://h:1/inbox/orders' \\\n  --data-binary @-",
+      "# The body was cut at what the inbox keeps; this sends only that part.\nprintf %s '/wAB' | base64 -d | curl -X 'PUT' 'http://h:1/inbox/orders' \\\n  --data-binary @-",
     );
   });
 
   it('leaves out the body for an empty body and uses --head for HEAD', () => {
-    expect(toCurl('http://h:1', req({ method: 'GET', body: '', headers: {} }))).toBe(`curl -X GET 'http://h:1/inbox/orders'`);
+    expect(toCurl('http://h:1', req({ method: 'GET', body: '', headers: {} }))).toBe(`curl -X 'GET' 'http://h:1/inbox/orders'`);
     expect(toCurl('http://h:1', req({ method: 'HEAD', body: '', headers: {} }))).toBe(`curl --head 'http://h:1/inbox/orders'`);
   });
 });
