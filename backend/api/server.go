@@ -20,6 +20,7 @@ import (
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/syncwebhook"
 	"hookline/backend/webhook"
 )
 
@@ -31,6 +32,7 @@ type Options struct {
 	Content  *content.Service
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger
+	Sync     *syncwebhook.Runner
 	Inbox    *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
@@ -88,6 +90,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)
+	s.syncWebhookRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

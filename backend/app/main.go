@@ -128,6 +128,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Content:     m.Content,
 		Delivery:    m.Delivery,
 		Trigger:     m.Trigger,
+		Sync:        m.Sync,
 		Inbox:       m.Inbox,
 		Frontend:    frontend,
 		AllowRemote: cfg.AllowRemote,

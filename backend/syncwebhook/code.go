@@ -158,7 +158,7 @@ func (r *Runner) runScript(ctx context.Context, code string, timeout time.Durati
 		if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 			return "", errShape
 		}
-		if obj, ok := v.(*goja.Object); ok && obj.ClassName() == "Promise" {
+		if _, ok := v.Export().(*goja.Promise); ok {
 			return "", errAsync
 		}
 		j, err := stringify(goja.Undefined(), v)
