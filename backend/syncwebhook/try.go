@@ -54,4 +54,3 @@ func (r *Runner) Try(ctx context.Context, objects Objects, in TryInput) (CodeOut
 	hook := webhook.Webhook{ExecutionMode: webhook.ModeCode, TimeoutMs: in.TimeoutMs}
 	return r.RunCode(ctx, in.Code, hook.Timeout(), obj), nil
 }
-
