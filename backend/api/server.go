@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"hookline/backend/auth"
@@ -57,8 +58,10 @@ type Server struct {
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
-	// waiting for them.
-	stop context.CancelFunc
+	// waiting for them. srvMu guards srv and stop: Serve sets them on its
+	// own goroutine while Shutdown may already be called.
+	stop  context.CancelFunc
+	srvMu sync.Mutex
 }
 
 // New builds the server and its routes.
@@ -130,15 +133,17 @@ func (s *Server) Addr() string { return s.addr }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	base, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	s.srv = &http.Server{
+	srv := &http.Server{
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	err := s.srv.Serve(ln)
+	s.srvMu.Lock()
+	s.stop, s.srv = stop, srv
+	s.srvMu.Unlock()
+	err := srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -147,9 +152,12 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
-	if s.srv == nil {
+	s.srvMu.Lock()
+	srv, stop := s.srv, s.stop
+	s.srvMu.Unlock()
+	if srv == nil {
 		return nil
 	}
-	s.stop()
-	return s.srv.Shutdown(ctx)
+	stop()
+	return srv.Shutdown(ctx)
 }

@@ -130,6 +130,19 @@ func (w *txWriter) changed(c Change) error {
 	return nil
 }
 
+// typeChanged reports one type change to the Hook, if it wants them.
+func (w *txWriter) typeChanged(c TypeChange) error {
+	th, ok := w.hook.(TypeHook)
+	if !ok {
+		return nil
+	}
+	w.changes++
+	if err := th.TypeChangedTx(w.ctx, w.tx, c); err != nil {
+		return fmt.Errorf("hook refused %s of type %s: %w", c.Action, c.Name, err)
+	}
+	return nil
+}
+
 // write runs fn in one immediate transaction and, after it commits with at
 // least one change, wakes the Hook once.
 func (s *Service) write(ctx context.Context, fn func(w *txWriter) error) error {
