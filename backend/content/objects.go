@@ -70,10 +70,18 @@ func (r *objectRow) object() (Object, error) {
 	return obj, nil
 }
 
-// Get returns one live object.
+// Get returns one live object, as the editor sees it (X-MODE: preview).
 func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) {
+	return s.GetView(ctx, typeName, id, false)
+}
+
+// GetView is Get; with public, an object of a Draft & Public type is
+// served as a reader without X-MODE: preview gets it: a draft or archived
+// object is not found, and a modified one is its public version.
+func (s *Service) GetView(ctx context.Context, typeName, id string, public bool) (Object, error) {
 	q := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(q, typeName); err != nil {
+	td, err := s.loadType(q, typeName)
+	if err != nil {
 		return nil, err
 	}
 	row, err := findRowTx(q, typeName, id)
@@ -83,7 +91,24 @@ func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) 
 	if !row.live() {
 		return nil, notFoundObject(typeName, id)
 	}
-	return row.object()
+	obj, err := row.object()
+	if err != nil {
+		return nil, err
+	}
+	if err := decorate(q, td, obj); err != nil {
+		return nil, err
+	}
+	if public && td.draftPublic() {
+		view, ok, err := publicView(q, td, obj)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notFoundObject(typeName, id)
+		}
+		return view, nil
+	}
+	return obj, nil
 }
 
 // ListAllTx returns every live object of a type, oldest first, as tx sees
@@ -530,6 +555,9 @@ func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]
 			row.Type, row.ID, r.typeName, r.id).Error; err != nil {
 			return nil, err
 		}
+	}
+	if err := afterWriteTx(w.tx, td, prev, obj); err != nil {
+		return nil, err
 	}
 	if err := w.changed(Change{Action: action, ContentType: row.Type, ObjectID: row.ID, Version: row.LatestVersion, Object: cloneMap(obj)}); err != nil {
 		return nil, err

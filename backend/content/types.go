@@ -412,6 +412,7 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 func purgeObjectsTx(tx *gorm.DB, typeName string) error {
 	for _, q := range []string{
 		`DELETE FROM object_refs WHERE type = ?`,
+		`DELETE FROM object_publication WHERE type = ?`,
 		`DELETE FROM object_versions WHERE type = ?`,
 		`DELETE FROM objects WHERE type = ?`,
 	} {

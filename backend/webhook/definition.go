@@ -35,7 +35,7 @@ const definition = `{
             "type": "array",
             "items": {
               "type": "object",
-              "properties": {"action": {"type": "string", "enum": ["Create", "Update", "Delete", "Custom"], "default": "Create"}}
+              "properties": {"action": {"type": "string", "enum": ["Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"], "default": "Create"}}
             }
           },
           "url": {"type": "string", "minLength": 1},
@@ -89,7 +89,7 @@ const definition = `{
         "items": {
           "order": ["action"],
           "propertiesConfig": {
-            "action": {"label": "Action", "inputType": "select", "unique": false, "helpText": "", "options": ["Create", "Update", "Delete", "Custom"]}
+            "action": {"label": "Action", "inputType": "select", "unique": false, "helpText": "", "options": ["Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"]}
           }
         }
       },

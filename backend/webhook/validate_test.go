@@ -87,8 +87,9 @@ func TestValidate(t *testing.T) {
 		{"url userinfo", func(m map[string]any) { m["url"] = "https://u:p@example.com/" }, []string{"url"}},
 		{"enabled string", func(m map[string]any) { m["enabled"] = "true" }, []string{"enabled"}},
 		{"unknown action", func(m map[string]any) {
-			m["actions"] = []any{map[string]any{"action": "Create"}, map[string]any{"action": "Publish"}}
+			m["actions"] = []any{map[string]any{"action": "Create"}, map[string]any{"action": "Explode"}}
 		}, []string{"actions[1].action"}},
+		{"publication actions", func(m map[string]any) { m["actions"] = hookActions("Publish", "Unpublish", "Archive") }, nil},
 		{"actions not array", func(m map[string]any) { m["actions"] = "Create" }, []string{"actions"}},
 		{"action item not object", func(m map[string]any) { m["actions"] = []any{"Create"} }, []string{"actions[0]"}},
 		{"unknown type", func(m map[string]any) {

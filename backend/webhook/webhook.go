@@ -36,8 +36,10 @@ const (
 	ModeCode = "code"
 )
 
-// Actions a webhook can listen for, in the order the UI offers them.
-var Actions = []string{"Create", "Update", "Delete", "Custom"}
+// Actions an async webhook can listen for, in the order the UI offers them
+// (Flotiq's order). Publish, Unpublish and Archive happen only to objects
+// of Draft & Public types.
+var Actions = []string{"Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"}
 
 // SyncActions are the actions a sync webhook can listen for: the changes it
 // can block (Flotiq's PRE-CREATE, PRE-UPDATE, PRE-DELETE).

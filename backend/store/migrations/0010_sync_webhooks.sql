@@ -6,3 +6,17 @@
 -- accepted, modified, rejected or failed it was. Queued rows keep ''.
 ALTER TABLE deliveries ADD COLUMN verdict TEXT NOT NULL DEFAULT ''
     CHECK (verdict IN ('', 'accepted', 'modified', 'rejected', 'failed'));
+
+-- Draft & Public (issue 12): the publication state of the objects of types
+-- with "draftPublic": true. Only those objects have a row; an object of
+-- such a type without one existed before the switch was turned on and
+-- counts as public at its latest version. public_version is -1 while
+-- nothing is public, published_at '' until first published.
+CREATE TABLE object_publication (
+    type           TEXT    NOT NULL,
+    id             TEXT    NOT NULL COLLATE NOCASE,
+    status         TEXT    NOT NULL CHECK (status IN ('draft', 'public', 'modified', 'archived')),
+    public_version INTEGER NOT NULL DEFAULT -1,
+    published_at   TEXT    NOT NULL DEFAULT '',
+    PRIMARY KEY (type, id)
+);

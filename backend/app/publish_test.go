@@ -1,0 +1,183 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"hookline/backend/webhook"
+)
+
+// Draft & Public: statuses and internal fields, the six 204 endpoints,
+// public-only reads without X-MODE: preview, the status filter, and one
+// async delivery per Publish, Unpublish and Archive; a type without the
+// switch keeps today's internal block and refuses the actions.
+func TestDraftAndPublic(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var got []map[string]any
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var body map[string]any
+		json.NewDecoder(r.Body).Decode(&body)
+		mu.Lock()
+		got = append(got, body)
+		mu.Unlock()
+	}))
+	defer rc.Close()
+	const key = "test-key-publish-0123456789"
+	m, err := Open(context.Background(), Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: key}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(context.Background())
+	if err := m.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	do := func(method, path string, body any, preview bool) (int, map[string]any) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			b, _ := json.Marshal(body)
+			rd = bytes.NewReader(b)
+		}
+		req, _ := http.NewRequest(method, m.URL()+path, rd)
+		req.Header.Set("X-AUTH-TOKEN", key)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if preview {
+			req.Header.Set("X-MODE", "preview")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var out map[string]any
+		json.NewDecoder(res.Body).Decode(&out)
+		return res.StatusCode, out
+	}
+	typeDef := func(name string, dp bool) map[string]any {
+		return map[string]any{"name": name, "label": name, "draftPublic": dp,
+			"schemaDefinition": map[string]any{"type": "object", "additionalProperties": false, "allOf": []any{
+				map[string]any{"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+				map[string]any{"type": "object", "properties": map[string]any{"title": map[string]any{"type": "string"}}}}},
+			"metaDefinition": map[string]any{"order": []any{"title"}, "propertiesConfig": map[string]any{
+				"title": map[string]any{"label": "Title", "inputType": "text", "unique": false, "isTitlePart": true}}}}
+	}
+	for _, d := range []map[string]any{typeDef("post", true), typeDef("plain", false)} {
+		if s, out := do("POST", "/api/v1/internal/contenttype", d, false); s != 200 {
+			t.Fatalf("type: %d %v", s, out)
+		}
+	}
+	if _, err := m.Content.Create(context.Background(), webhook.TypeName, map[string]any{"name": "Pub", "type": "async", "url": rc.URL,
+		"enabled": true, "actions": []any{map[string]any{"action": "Publish"}, map[string]any{"action": "Unpublish"}, map[string]any{"action": "Archive"}},
+		"content_type_definitions": []any{}}); err != nil {
+		t.Fatal(err)
+	}
+	status := func(id string) map[string]any {
+		t.Helper()
+		s, o := do("GET", "/api/v1/content/post/"+id, nil, true)
+		if s != 200 {
+			t.Fatalf("get %s: %d %v", id, s, o)
+		}
+		return o["internal"].(map[string]any)
+	}
+
+	do("POST", "/api/v1/content/post", map[string]any{"id": "p1", "title": "v1"}, false)
+	do("POST", "/api/v1/content/post", map[string]any{"id": "p2", "title": "draft only"}, false)
+	if in := status("p1"); in["status"] != "draft" || in["publicVersion"] != -1.0 || in["publishedAt"] != "" {
+		t.Errorf("new object: %v", in)
+	}
+	if s, _ := do("GET", "/api/v1/content/post/p1", nil, false); s != 404 {
+		t.Errorf("a draft without preview: %d, want 404", s)
+	}
+	// publish ignores its body (the CLI sends the object) and answers 204.
+	if s, out := do("POST", "/api/v1/content/post/p1/publish", map[string]any{"id": "p1", "internal": map[string]any{}}, false); s != 204 {
+		t.Fatalf("publish: %d %v", s, out)
+	}
+	if in := status("p1"); in["status"] != "public" || in["publicVersion"] != 1.0 || in["publishedAt"] == "" {
+		t.Errorf("published: %v", in)
+	}
+	do("PUT", "/api/v1/content/post/p1", map[string]any{"title": "v2"}, false)
+	if in := status("p1"); in["status"] != "modified" || in["publicVersion"] != 1.0 || in["latestVersion"] != 2.0 {
+		t.Errorf("edited: %v", in)
+	}
+	// Readers without preview get the public version of a modified object.
+	if s, o := do("GET", "/api/v1/content/post/p1", nil, false); s != 200 || o["title"] != "v1" || o["internal"].(map[string]any)["status"] != "modified" {
+		t.Errorf("public view: %d %v", s, o)
+	}
+	_, page := do("GET", "/api/v1/content/post", nil, false)
+	if page["total_count"] != 1.0 || page["data"].([]any)[0].(map[string]any)["title"] != "v1" {
+		t.Errorf("public list: %v", page)
+	}
+	_, page = do("GET", "/api/v1/content/post?status=draft", nil, true)
+	if page["total_count"] != 1.0 || page["data"].([]any)[0].(map[string]any)["id"] != "p2" {
+		t.Errorf("draft filter: %v", page)
+	}
+	if s, _ := do("GET", "/api/v1/content/post?status=nope", nil, true); s != 400 {
+		t.Errorf("bad status filter: %d", s)
+	}
+	if s, _ := do("POST", "/api/v1/content/post/batch-archive", []string{"p1", "p2"}, false); s != 204 {
+		t.Errorf("batch-archive: %d", s)
+	}
+	if in := status("p2"); in["status"] != "archived" {
+		t.Errorf("archived: %v", in)
+	}
+	if s, _ := do("POST", "/api/v1/content/post/p2/unpublish", nil, false); s != 204 {
+		t.Errorf("unpublish: %d", s)
+	}
+	if s, _ := do("POST", "/api/v1/content/post/batch-publish", []string{"p2", "missing"}, false); s != 404 {
+		t.Errorf("batch with a missing id: %d, want 404", s)
+	}
+	if in := status("p2"); in["status"] != "draft" {
+		t.Errorf("a failed batch changed p2: %v", in)
+	}
+
+	// Without the switch: today's internal block, and no actions.
+	_, plain := do("POST", "/api/v1/content/plain", map[string]any{"id": "x1", "title": "t"}, false)
+	if in := plain["internal"].(map[string]any); in["status"] != nil || len(in) != 6 {
+		t.Errorf("plain internal block: %v", in)
+	}
+	if s, out := do("POST", "/api/v1/content/plain/x1/publish", nil, false); s != 400 || out["errors"] == nil {
+		t.Errorf("publish on a plain type: %d %v", s, out)
+	}
+
+	// One delivery per action and object: archive p1, archive p2, unpublish p2, publish p1.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n >= 4 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	var seen []string
+	for _, g := range got {
+		p := g["payload"].(map[string]any)
+		seen = append(seen, g["action"].(string)+" "+p["id"].(string)+" "+p["internal"].(map[string]any)["status"].(string))
+	}
+	sort.Strings(seen)
+	want := []string{"Archive p1 archived", "Archive p2 archived", "Publish p1 public", "Unpublish p2 draft"}
+	if len(seen) != len(want) {
+		t.Fatalf("deliveries %v, want %v", seen, want)
+	}
+	for i := range want {
+		if seen[i] != want[i] {
+			t.Errorf("deliveries %v, want %v", seen, want)
+			break
+		}
+	}
+}
