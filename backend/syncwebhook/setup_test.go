@@ -28,6 +28,14 @@ const testKey = "test-key-0123456789abcdef"
 
 func setup(t testing.TB) *bundle {
 	t.Helper()
+	b := setupEmpty(t)
+	b.must(200, "POST", "/api/v1/internal/contenttype", productType)
+	return b
+}
+
+// setupEmpty is setup without the product type.
+func setupEmpty(t testing.TB) *bundle {
+	t.Helper()
 	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: testKey}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -36,9 +44,7 @@ func setup(t testing.TB) *bundle {
 	if err := m.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	b := &bundle{t: t, m: m, url: m.URL(), key: testKey}
-	b.must(200, "POST", "/api/v1/internal/contenttype", productType)
-	return b
+	return &bundle{t: t, m: m, url: m.URL(), key: testKey}
 }
 
 // productType has a required title, an optional counter and a slug.

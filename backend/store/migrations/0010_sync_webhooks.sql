@@ -20,3 +20,12 @@ CREATE TABLE object_publication (
     published_at   TEXT    NOT NULL DEFAULT '',
     PRIMARY KEY (type, id)
 );
+
+-- An inbox can answer Flotiq's synchronous webhook requests (issue 12):
+-- sync_mode '' answers with its plain script; 'accept' echoes the object,
+-- 'modify' applies sync_patch (a JSON merge patch) to it, 'reject' refuses
+-- it with sync_errors ({"field":["message"]}).
+ALTER TABLE inboxes ADD COLUMN sync_mode TEXT NOT NULL DEFAULT ''
+    CHECK (sync_mode IN ('', 'accept', 'modify', 'reject'));
+ALTER TABLE inboxes ADD COLUMN sync_errors TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE inboxes ADD COLUMN sync_patch TEXT NOT NULL DEFAULT '{}';
