@@ -102,12 +102,14 @@ func TestCodeSandbox(t *testing.T) {
 		{"syntax", "function _webhook(ctx) {\n  return {payload: ctx.payload\n}", "the code does not compile: SyntaxError: webhook.js: Line 3:2 Unexpected end of input"},
 		{"recursion", "function f(n) { return f(n + 1); }\nfunction _webhook(ctx) { return f(0); }", "the code recursed too deeply (line 1"},
 		{"huge string", "function _webhook(ctx) { return {payload: {s: 'x'.repeat(1 << 30)}}; }", "the code threw RangeError: repeat: result longer than"},
-		{"memory", "function _webhook(ctx) {\n  const keep = [];\n  for (;;) keep.push(new Array(10000).fill(ctx.payload.title + keep.length));\n}", "the code used more than 32 MiB of memory and was stopped (line 3"},
+		{"memory", "function _webhook(ctx) {\n  const keep = [];\n  for (;;) keep.push(new Array(100000).fill(ctx.payload.title + keep.length));\n}", "the code used more than 32 MiB of memory and was stopped (line 3"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			out := r.RunCode(context.Background(), c.code, 5*time.Second, obj)
+			// A generous limit: the memory case must be stopped by the heap
+			// bound, not the clock, even on a loaded machine under -race.
+			out := r.RunCode(context.Background(), c.code, 20*time.Second, obj)
 			if out.Verdict != delivery.VerdictFailed || !strings.Contains(out.Error, c.want) {
 				t.Errorf("%+v, want failed with %q", out, c.want)
 			}
