@@ -146,7 +146,7 @@ test("a code webhook's Try it runs against a chosen object and saves nothing", a
     view.focus();
   });
   await page.keyboard.press('Control+a');
-  await page.keyboard.type('function _webhook(ctx) {\nreturn ctx.missing.field;\n}');
+  await page.keyboard.insertText('function _webhook(ctx) {\n  return ctx.missing.field;\n}');
   await page.click('[data-testid="wh-try-run"]');
   await page.waitForFunction(() => document.querySelector('[data-testid="wh-try-outcome"]')?.getAttribute('data-verdict') === 'failed');
   assert.match(await out.textContent(), /line 2/);
