@@ -183,5 +183,28 @@ test('the inbox as a modifying sync receiver changes what the editor saves', asy
   assert.equal((await rest.get('/api/v1/content/product/' + encodeURIComponent(id))).body.slug, 'stamped-by-inbox');
   const reqs = (await rest.get('/api/v1/inboxes/stamper/requests')).body;
   assert.equal(reqs.total_count, 1);
+  await rest.del('/api/v1/content/_webhooks/' + encodeURIComponent(hook.body.id));
+});
+
+test('Draft & Public: the editor shows the status and publishes; the list filters by status', async () => {
+  const def = { ...productType, name: 'article', label: 'Article', draftPublic: true };
+  assert.equal((await rest.post('/api/v1/internal/contenttype', def)).status, 200);
+  await rest.post('/api/v1/content/article', { id: 'a1', title: 'First draft' });
+  await rest.post('/api/v1/content/article', { id: 'a2', title: 'Second draft' });
+  await page.goto(hl.url + '/#/content/article/a1');
+  const badge = page.locator('[data-testid="publication-status"]');
+  await badge.waitFor();
+  assert.equal((await badge.textContent()).trim(), 'draft');
+  await page.click('[data-testid="publish"]');
+  await page.waitForFunction(() => document.querySelector('[data-testid="publication-status"]')?.textContent?.trim() === 'public');
+  await shoot('publication');
+  const pub = (await rest.get('/api/v1/content/article/a1')).body; // without preview: public only
+  assert.equal(pub.internal.status, 'public');
+
+  await page.goto(hl.url + '/#/content/article');
+  await page.waitForSelector('[data-testid="object-row"]');
+  await page.selectOption('[data-testid="status-filter"]', 'draft');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="object-row"]').length === 1);
+  assert.equal(await page.locator('[data-testid="object-row"]').getAttribute('data-id'), 'a2');
   assert.deepEqual(pageErrors, []);
 });
