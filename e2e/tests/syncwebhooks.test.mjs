@@ -187,8 +187,19 @@ test('the inbox as a modifying sync receiver changes what the editor saves', asy
 });
 
 test('Draft & Public: the editor shows the status and publishes; the list filters by status', async () => {
-  const def = { ...productType, name: 'article', label: 'Article', draftPublic: true };
+  const def = { ...productType, name: 'article', label: 'Article' };
   assert.equal((await rest.post('/api/v1/internal/contenttype', def)).status, 200);
+  // The switch is turned on in the type modeler.
+  await page.goto(hl.url + '/#/types/article');
+  await page.waitForSelector('[data-testid="type-draft-public"]');
+  assert.equal(await page.isChecked('[data-testid="type-draft-public"]'), false);
+  await page.check('[data-testid="type-draft-public"]');
+  await page.click('[data-testid="type-save"]');
+  const deadline = Date.now() + 10000;
+  while ((await rest.get('/api/v1/internal/contenttype/article')).body.draftPublic !== true) {
+    if (Date.now() > deadline) throw new Error('draftPublic was not saved');
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await rest.post('/api/v1/content/article', { id: 'a1', title: 'First draft' });
   await rest.post('/api/v1/content/article', { id: 'a2', title: 'Second draft' });
   await page.goto(hl.url + '/#/content/article/a1');
