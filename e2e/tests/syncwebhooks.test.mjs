@@ -183,6 +183,10 @@ test('the inbox as a modifying sync receiver changes what the editor saves', asy
   assert.equal((await rest.get('/api/v1/content/product/' + encodeURIComponent(id))).body.slug, 'stamped-by-inbox');
   const reqs = (await rest.get('/api/v1/inboxes/stamper/requests')).body;
   assert.equal(reqs.total_count, 1);
+  await page.goto(hl.url + '/#/webhooks');
+  await page.waitForSelector('[data-testid="webhook-kind"]');
+  assert.equal((await page.locator('[data-testid="webhook-kind"]').textContent()).trim(), 'sync');
+  await shoot('webhook-list');
   await rest.del('/api/v1/content/_webhooks/' + encodeURIComponent(hook.body.id));
 });
 
