@@ -208,7 +208,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if hydrate > 0 {
-		if err := s.content.Hydrate(r.Context(), hydrate, out); err != nil {
+		if err := s.content.HydrateView(r.Context(), hydrate, !previewMode(r), out); err != nil {
 			return err
 		}
 	}

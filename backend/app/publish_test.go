@@ -141,6 +141,34 @@ func TestDraftAndPublic(t *testing.T) {
 		t.Errorf("a failed batch changed p2: %v", in)
 	}
 
+	// Hydration without preview embeds only what is public: a note that
+	// relates to p1 (public again) and p2 (a draft) gets p1 and keeps p2's stub.
+	if s, _ := do("POST", "/api/v1/content/post/p1/publish", nil, false); s != 204 {
+		t.Fatalf("republish: %d", s)
+	}
+	note := typeDef("note", false)
+	note["schemaDefinition"].(map[string]any)["allOf"].([]any)[1].(map[string]any)["properties"].(map[string]any)["rel"] =
+		map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/DataSource"}}
+	note["metaDefinition"].(map[string]any)["order"] = []any{"title", "rel"}
+	note["metaDefinition"].(map[string]any)["propertiesConfig"].(map[string]any)["rel"] =
+		map[string]any{"label": "Rel", "inputType": "datasource", "unique": false, "validation": map[string]any{"relationContenttype": "post", "relationMultiple": true}}
+	if s, out := do("POST", "/api/v1/internal/contenttype", note, false); s != 200 {
+		t.Fatalf("note type: %d %v", s, out)
+	}
+	rel := []any{map[string]any{"dataUrl": "/api/v1/content/post/p1", "type": "internal"}, map[string]any{"dataUrl": "/api/v1/content/post/p2", "type": "internal"}}
+	if s, out := do("POST", "/api/v1/content/note", map[string]any{"id": "n1", "title": "n", "rel": rel}, false); s != 200 {
+		t.Fatalf("note: %d %v", s, out)
+	}
+	_, hydrated := do("GET", "/api/v1/content/note/n1?hydrate=1", nil, false)
+	related := hydrated["rel"].([]any)
+	if related[0].(map[string]any)["internal"] == nil || related[0].(map[string]any)["internal"].(map[string]any)["status"] != "public" || related[1].(map[string]any)["internal"] != nil {
+		t.Errorf("public hydration: %v", related)
+	}
+	_, hydrated = do("GET", "/api/v1/content/note/n1?hydrate=1", nil, true)
+	if related := hydrated["rel"].([]any); related[1].(map[string]any)["internal"] == nil {
+		t.Errorf("preview hydration left the draft a stub: %v", related)
+	}
+
 	// Without the switch: today's internal block, and no actions.
 	_, plain := do("POST", "/api/v1/content/plain", map[string]any{"id": "x1", "title": "t"}, false)
 	if in := plain["internal"].(map[string]any); in["status"] != nil || len(in) != 6 {
@@ -150,13 +178,13 @@ func TestDraftAndPublic(t *testing.T) {
 		t.Errorf("publish on a plain type: %d %v", s, out)
 	}
 
-	// One delivery per action and object: archive p1, archive p2, unpublish p2, publish p1.
+	// One delivery per action and object: publish p1, archive p1 and p2, unpublish p2, publish p1 again.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		mu.Lock()
 		n := len(got)
 		mu.Unlock()
-		if n >= 4 || time.Now().After(deadline) {
+		if n >= 5 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -170,7 +198,7 @@ func TestDraftAndPublic(t *testing.T) {
 		seen = append(seen, g["action"].(string)+" "+p["id"].(string)+" "+p["internal"].(map[string]any)["status"].(string))
 	}
 	sort.Strings(seen)
-	want := []string{"Archive p1 archived", "Archive p2 archived", "Publish p1 public", "Unpublish p2 draft"}
+	want := []string{"Archive p1 archived", "Archive p2 archived", "Publish p1 public", "Publish p1 public", "Unpublish p2 draft"}
 	if len(seen) != len(want) {
 		t.Fatalf("deliveries %v, want %v", seen, want)
 	}

@@ -157,7 +157,7 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 		}
 	}
 	if q.Hydrate > 0 {
-		if err := s.hydrate(ctx, page.Data, min(q.Hydrate, 2)); err != nil {
+		if err := s.hydrate(ctx, page.Data, min(q.Hydrate, 2), q.Public); err != nil {
 			return Page{}, err
 		}
 	}
