@@ -4,21 +4,30 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"hookline/backend/content"
 )
 
 // publishRoutes registers Draft & Public's actions (flotiq-media.md §5.4).
 // Each answers 204 without a body. The single forms ignore their body:
 // flotiq-cli's import --publish sends the whole object.
 func (s *Server) publishRoutes(h func(pattern string, fn handlerFunc)) {
-	one := map[string]func(ctx context.Context, typeName, id string) error{
-		"publish": s.content.Publish, "unpublish": s.content.Unpublish, "archive": s.content.Archive,
-	}
-	for name, fn := range one {
+	// ?hydrate=1 (the most allowed) cascades the action to related Draft &
+	// Public objects one level deep; batch forms never cascade.
+	one := map[string]string{"publish": content.ActionPublish, "unpublish": content.ActionUnpublish, "archive": content.ActionArchive}
+	for name, action := range one {
 		h("POST /api/v1/content/{type}/{id}/"+name, func(w http.ResponseWriter, r *http.Request) error {
 			if err := requireWrite(r); err != nil {
 				return err
 			}
-			if err := fn(r.Context(), r.PathValue("type"), r.PathValue("id")); err != nil {
+			hydrate, err := intParam(r, "hydrate", 0, 1)
+			if r.URL.Query().Get("hydrate") == "0" {
+				hydrate, err = 0, nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := s.content.PublicationAction(r.Context(), r.PathValue("type"), r.PathValue("id"), action, hydrate == 1); err != nil {
 				return err
 			}
 			w.WriteHeader(http.StatusNoContent)

@@ -209,3 +209,81 @@ func TestDraftAndPublic(t *testing.T) {
 		}
 	}
 }
+
+// Publish with ?hydrate=1 cascades to the related Draft & Public objects
+// one level deep; without it, and in batches, it does not.
+func TestPublishCascade(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	m, err := Open(ctx, Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: "test-key-cascade-0123456789"}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close(ctx)
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string) int {
+		req, _ := http.NewRequest("POST", m.URL()+path, nil)
+		req.Header.Set("X-AUTH-TOKEN", "test-key-cascade-0123456789")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	mk := func(name string, withRel bool) {
+		props := map[string]any{"title": map[string]any{"type": "string"}}
+		order := []any{"title"}
+		cfg := map[string]any{"title": map[string]any{"label": "Title", "inputType": "text", "unique": false, "isTitlePart": true}}
+		if withRel {
+			props["rel"] = map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/DataSource"}}
+			order = append(order, "rel")
+			cfg["rel"] = map[string]any{"label": "Rel", "inputType": "datasource", "unique": false, "validation": map[string]any{"relationContenttype": "author", "relationMultiple": true}}
+		}
+		def := map[string]any{"name": name, "label": name, "draftPublic": true,
+			"schemaDefinition": map[string]any{"type": "object", "additionalProperties": false, "allOf": []any{
+				map[string]any{"$ref": "#/components/schemas/AbstractContentTypeSchemaDefinition"},
+				map[string]any{"type": "object", "properties": props}}},
+			"metaDefinition": map[string]any{"order": order, "propertiesConfig": cfg}}
+		if _, err := m.Content.CreateType(ctx, def); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("author", false)
+	mk("book", true)
+	for _, id := range []string{"a1", "a2"} {
+		if _, err := m.Content.Create(ctx, "author", map[string]any{"id": id, "title": id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id, author := range map[string]string{"b1": "a1", "b2": "a2"} {
+		rel := []any{map[string]any{"dataUrl": "/api/v1/content/author/" + author, "type": "internal"}}
+		if _, err := m.Content.Create(ctx, "book", map[string]any{"id": id, "title": id, "rel": rel}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	status := func(typ, id string) any {
+		o, err := m.Content.Get(ctx, typ, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o["internal"].(map[string]any)["status"]
+	}
+	if s := post("/api/v1/content/book/b1/publish?hydrate=1"); s != 204 {
+		t.Fatalf("publish with hydrate: %d", s)
+	}
+	if s := post("/api/v1/content/book/b2/publish"); s != 204 {
+		t.Fatalf("publish: %d", s)
+	}
+	if status("book", "b1") != "public" || status("author", "a1") != "public" {
+		t.Errorf("cascade: b1 %v, a1 %v", status("book", "b1"), status("author", "a1"))
+	}
+	if status("book", "b2") != "public" || status("author", "a2") != "draft" {
+		t.Errorf("no cascade: b2 %v, a2 %v", status("book", "b2"), status("author", "a2"))
+	}
+	if s := post("/api/v1/content/book/b1/publish?hydrate=2"); s != 400 {
+		t.Errorf("hydrate=2 on publish: %d, want 400", s)
+	}
+}

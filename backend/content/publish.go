@@ -195,6 +195,23 @@ func (s *Service) BatchArchive(ctx context.Context, typeName string, ids []strin
 }
 
 func (s *Service) setStatus(ctx context.Context, typeName string, ids []string, action string) error {
+	return s.setStatusCascade(ctx, typeName, ids, action, false)
+}
+
+// PublicationAction publishes, unpublishes or archives one object (action
+// is ActionPublish, ActionUnpublish or ActionArchive). With cascade (the
+// API's ?hydrate=1), the related objects of Draft & Public types it points
+// to get the same action, one level deep, as Flotiq's does.
+func (s *Service) PublicationAction(ctx context.Context, typeName, id, action string, cascade bool) error {
+	switch action {
+	case ActionPublish, ActionUnpublish, ActionArchive:
+	default:
+		return fmt.Errorf("unknown publication action %q", action)
+	}
+	return s.setStatusCascade(ctx, typeName, []string{id}, action, cascade)
+}
+
+func (s *Service) setStatusCascade(ctx context.Context, typeName string, ids []string, action string, cascade bool) error {
 	if len(ids) > MaxBatch {
 		return errs.InvalidField("body", "At most %d ids per batch", MaxBatch)
 	}
@@ -206,6 +223,7 @@ func (s *Service) setStatus(ctx context.Context, typeName string, ids []string, 
 		if !td.draftPublic() {
 			return errorsList(fmt.Sprintf("Content type %s does not use Draft & Public; turn on draftPublic first", typeName))
 		}
+		done := map[[2]string]bool{}
 		for _, id := range ids {
 			row, err := findRowTx(w.tx, typeName, id)
 			if err != nil {
@@ -214,27 +232,60 @@ func (s *Service) setStatus(ctx context.Context, typeName string, ids []string, 
 			if !row.live() {
 				return errs.New(errs.NotFound, "Not found")
 			}
-			p := publication{ID: row.ID, Status: StatusDraft, PublicVersion: -1}
-			switch action {
-			case ActionPublish:
-				p = publication{ID: row.ID, Status: StatusPublic, PublicVersion: row.LatestVersion, PublishedAt: s.stamp()}
-			case ActionArchive:
-				p.Status = StatusArchived
-			}
-			if err := setPublicationTx(w.tx, typeName, p); err != nil {
+			if err := s.applyStatusTx(w, row, action, done); err != nil {
 				return err
 			}
-			obj, err := row.object()
-			if err != nil {
+			if !cascade {
+				continue
+			}
+			props := map[string]any{}
+			if err := json.Unmarshal([]byte(row.Data), &props); err != nil {
 				return err
 			}
-			p.apply(obj["internal"].(map[string]any))
-			if err := w.changed(Change{Action: action, ContentType: typeName, ObjectID: row.ID, Version: row.LatestVersion, Object: obj}); err != nil {
-				return err
+			for _, r := range collectRefs(td.props, props, "") {
+				rtd, err := s.writerType(w.tx, r.typeName)
+				if err != nil || !rtd.draftPublic() {
+					continue // a related object of a type without the switch has no status
+				}
+				rrow, err := findRowTx(w.tx, r.typeName, r.id)
+				if err != nil {
+					return err
+				}
+				if rrow.live() {
+					if err := s.applyStatusTx(w, rrow, action, done); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		return nil
 	})
+}
+
+// applyStatusTx sets row's publication state for action and reports the
+// change, once per object per call.
+func (s *Service) applyStatusTx(w *txWriter, row *objectRow, action string, done map[[2]string]bool) error {
+	key := [2]string{row.Type, strings.ToLower(row.ID)}
+	if done[key] {
+		return nil
+	}
+	done[key] = true
+	p := publication{ID: row.ID, Status: StatusDraft, PublicVersion: -1}
+	switch action {
+	case ActionPublish:
+		p = publication{ID: row.ID, Status: StatusPublic, PublicVersion: row.LatestVersion, PublishedAt: s.stamp()}
+	case ActionArchive:
+		p.Status = StatusArchived
+	}
+	if err := setPublicationTx(w.tx, row.Type, p); err != nil {
+		return err
+	}
+	obj, err := row.object()
+	if err != nil {
+		return err
+	}
+	p.apply(obj["internal"].(map[string]any))
+	return w.changed(Change{Action: action, ContentType: row.Type, ObjectID: row.ID, Version: row.LatestVersion, Object: obj})
 }
 
 // publicView is what a reader without X-MODE: preview gets of an object of
