@@ -32,6 +32,8 @@ type ObjectQuery struct {
 	OrderBy        string `json:"orderBy"`
 	OrderDirection string `json:"orderDirection"`
 	Filters        string `json:"filters"`
+	// Status keeps only objects of this Draft & Public status; "" for all.
+	Status string `json:"status"`
 }
 
 // ListTypes lists content type definitions; internal ones only when asked.
@@ -71,7 +73,7 @@ func (a *App) DeleteType(name string) error {
 func (a *App) ListObjects(typeName string, q ObjectQuery) (ListPage, error) {
 	page, limit := pageDefaults(q.Page, q.Limit)
 	res, err := a.m.Content.List(a.ctx, typeName, content.ListQuery{
-		Page: page, Limit: limit, OrderBy: q.OrderBy, OrderDirection: q.OrderDirection, Filters: q.Filters,
+		Page: page, Limit: limit, OrderBy: q.OrderBy, OrderDirection: q.OrderDirection, Filters: q.Filters, Status: q.Status,
 	})
 	if err != nil {
 		return ListPage{}, a.bindErr(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"hookline/backend/content"
 	"hookline/backend/delivery"
+	"hookline/backend/syncwebhook"
 	"hookline/backend/webhook"
 )
 
@@ -69,4 +70,14 @@ func (a *App) Redeliver(webhookID, logID string) (delivery.LogSummary, error) {
 func (a *App) TriggerCustom(webhookID, contentType, objectID string) (delivery.LogSummary, error) {
 	s, err := a.m.Trigger.Custom(a.ctx, webhookID, contentType, objectID)
 	return s, a.bindErr(err)
+}
+
+// CodeWebhookTemplates returns the code webhook templates of the editor.
+func (a *App) CodeWebhookTemplates() []syncwebhook.Template { return syncwebhook.Templates() }
+
+// TryCodeWebhook runs code webhook code against a saved object without
+// saving or logging anything.
+func (a *App) TryCodeWebhook(in syncwebhook.TryInput) (syncwebhook.CodeOutcome, error) {
+	out, err := a.m.Sync.Try(a.ctx, a.m.Content, in)
+	return out, a.bindErr(err)
 }

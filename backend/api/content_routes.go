@@ -32,6 +32,7 @@ func (s *Server) contentRoutes(mux *http.ServeMux) {
 	h("DELETE /api/v1/content/{type}/{id}", s.deleteObject)
 	h("GET /api/v1/content/{type}/{id}/version", s.listVersions)
 	h("GET /api/v1/content/{type}/{id}/version/{version}", s.getVersion)
+	s.publishRoutes(h)
 }
 
 // boolParam reads a flag the way Flotiq's clients send them: true/1.
@@ -165,6 +166,7 @@ func (s *Server) listObjects(w http.ResponseWriter, r *http.Request) error {
 		OrderBy: q.Get("order_by"), OrderDirection: q.Get("order_direction"),
 		Filters: q.Get("filters"), IDs: listParam(r, "ids"),
 		EmptyFirst: boolParam(r, "empty_first"), Hydrate: hydrate,
+		Public: !previewMode(r), Status: q.Get("status"),
 	})
 	if err != nil {
 		return err
@@ -202,12 +204,12 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.content.Get(r.Context(), r.PathValue("type"), r.PathValue("id"))
+	out, err := s.content.GetView(r.Context(), r.PathValue("type"), r.PathValue("id"), !previewMode(r))
 	if err != nil {
 		return err
 	}
 	if hydrate > 0 {
-		if err := s.content.Hydrate(r.Context(), hydrate, out); err != nil {
+		if err := s.content.HydrateView(r.Context(), hydrate, !previewMode(r), out); err != nil {
 			return err
 		}
 	}

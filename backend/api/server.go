@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/netutil"
@@ -22,6 +23,7 @@ import (
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/syncwebhook"
 	"hookline/backend/webhook"
 )
 
@@ -33,6 +35,7 @@ type Options struct {
 	Content  *content.Service
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger
+	Sync     *syncwebhook.Runner
 	Inbox    *inbox.Service
 	// Frontend is the built UI (frontend/dist). Nil serves a plain notice.
 	Frontend fs.FS
@@ -123,8 +126,10 @@ type Server struct {
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
-	// waiting for them.
-	stop context.CancelFunc
+	// waiting for them. srvMu guards srv and stop: Serve sets them on its
+	// own goroutine while Shutdown may already be called.
+	stop  context.CancelFunc
+	srvMu sync.Mutex
 }
 
 // New builds the server and its routes.
@@ -158,6 +163,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)
+	s.syncWebhookRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))
@@ -201,8 +207,7 @@ func (s *Server) Addr() string { return s.addr }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	base, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	s.srv = &http.Server{
+	srv := &http.Server{
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.Limits.ReadHeaderTimeout,
@@ -211,7 +216,10 @@ func (s *Server) Serve(ln net.Listener) error {
 		MaxHeaderBytes:    s.opts.Limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	err := s.srv.Serve(ln)
+	s.srvMu.Lock()
+	s.stop, s.srv = stop, srv
+	s.srvMu.Unlock()
+	err := srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -220,9 +228,12 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
-	if s.srv == nil {
+	s.srvMu.Lock()
+	srv, stop := s.srv, s.stop
+	s.srvMu.Unlock()
+	if srv == nil {
 		return nil
 	}
-	s.stop()
-	return s.srv.Shutdown(ctx)
+	stop()
+	return srv.Shutdown(ctx)
 }

@@ -23,6 +23,18 @@ func (h hooks) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) err
 	return nil
 }
 
+// TypeChangedTx hands a type change to the listeners that want them.
+func (h hooks) TypeChangedTx(ctx context.Context, tx *gorm.DB, c content.TypeChange) error {
+	for _, x := range h {
+		if th, ok := x.(content.TypeHook); ok {
+			if err := th.TypeChangedTx(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 func (h hooks) Committed() {
 	for _, x := range h {
 		x.Committed()

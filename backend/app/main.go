@@ -25,6 +25,7 @@ import (
 	"hookline/backend/inbox"
 	"hookline/backend/settings"
 	"hookline/backend/store"
+	"hookline/backend/syncwebhook"
 	"hookline/backend/webhook"
 )
 
@@ -49,6 +50,7 @@ type Main struct {
 	Content  *content.Service
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger
+	Sync     *syncwebhook.Runner
 	Inbox    *inbox.Service
 	Server   *api.Server
 
@@ -106,8 +108,15 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		_, err := m.Content.GetType(context.Background(), name, content.GetTypeOptions{})
 		return err == nil
 	}
+	m.Sync = syncwebhook.New(syncwebhook.Options{
+		Definitions: m.Trigger.Definitions,
+		Logs:        m.Delivery,
+		UserAgent:   "Hookline/" + Version,
+		Logger:      log,
+	})
 	m.Content = content.New(db, content.Options{
 		Hook:     hooks{m.Trigger, newContentEvents(m.Bus)},
+		PreSave:  m.Sync,
 		Internal: []content.InternalType{webhook.InternalType(knownType)},
 	})
 	m.Trigger.SetContent(m.Content)
@@ -119,6 +128,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Content:      m.Content,
 		Delivery:     m.Delivery,
 		Trigger:      m.Trigger,
+		Sync:         m.Sync,
 		Inbox:        m.Inbox,
 		Frontend:     frontend,
 		AllowedHosts: cfg.AllowedHosts,

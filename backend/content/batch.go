@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"hookline/backend/errs"
 )
@@ -38,28 +39,100 @@ var errBatchRefused = errors.New("batch refused")
 // id names a live object replace it. It is all or nothing: if any item is
 // invalid, nothing is written and the result lists every refused item along
 // with an Invalid error.
+//
+// Synchronous webhooks run per item, before the transaction; one refusal
+// refuses the whole batch, before anything is written.
 func (s *Service) BatchCreate(ctx context.Context, typeName string, items []map[string]any, updateExisting bool) (BatchResult, error) {
-	return s.batch(ctx, typeName, items, func(w *txWriter, td *typeDef, item map[string]any) error {
+	if len(items) > MaxBatch {
+		return BatchResult{TotalCount: len(items), Errors: []BatchError{}}, errs.InvalidField("body", "At most %d objects per batch", MaxBatch)
+	}
+	guards := make([]*versionGuard, len(items))
+	checked := append([]map[string]any(nil), items...)
+	if res, err := s.beforeBatch(items, func(i int, item map[string]any) error {
+		var err error
+		checked[i], guards[i], err = s.beforeCreate(ctx, typeName, item, updateExisting)
+		return err
+	}); err != nil {
+		return res, err
+	}
+	return s.batch(ctx, typeName, checked, func(w *txWriter, td *typeDef, i int, item map[string]any) error {
+		if err := guards[i].checkTx(w.tx, td.name); err != nil {
+			return err
+		}
 		_, err := s.createTx(w, td, item, updateExisting)
 		return err
 	})
+}
+
+// beforeBatch runs one item's pre-save checks for every item, and refuses
+// the batch as batch does when any item is refused.
+func (s *Service) beforeBatch(items []map[string]any, one func(i int, item map[string]any) error) (BatchResult, error) {
+	res := BatchResult{TotalCount: len(items), Errors: []BatchError{}}
+	if s.presave == nil {
+		return res, nil
+	}
+	for i, item := range items {
+		err := one(i, item)
+		if err == nil {
+			continue
+		}
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Code != errs.Invalid {
+			return res, err
+		}
+		id, _ := item["id"].(string)
+		fields := e.Fields
+		if len(fields) == 0 {
+			fields = map[string][]string{"body": {e.Message}}
+		}
+		res.Errors = append(res.Errors, BatchError{Index: i, ID: id, Errors: fields})
+	}
+	if len(res.Errors) == 0 {
+		return res, nil
+	}
+	res.ErrorCount = len(res.Errors)
+	return res, &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("%d of %d objects were refused; nothing was saved", res.ErrorCount, res.TotalCount)}
 }
 
 // BatchPatch applies partial updates to up to MaxBatch objects, each
 // naming its object by "id". It never creates: a missing object fails the
 // whole call with NotFound. All or nothing, as BatchCreate.
 func (s *Service) BatchPatch(ctx context.Context, typeName string, items []map[string]any) (BatchResult, error) {
-	return s.batch(ctx, typeName, items, func(w *txWriter, td *typeDef, item map[string]any) error {
+	if len(items) > MaxBatch {
+		return BatchResult{TotalCount: len(items), Errors: []BatchError{}}, errs.InvalidField("body", "At most %d objects per batch", MaxBatch)
+	}
+	guards := make([]*versionGuard, len(items))
+	checked := make([]map[string]any, len(items))
+	if res, err := s.beforeBatch(items, func(i int, item map[string]any) error {
 		id, ok := item["id"].(string)
 		if !ok || id == "" {
 			return errs.InvalidField("id", "The property id is required")
 		}
-		_, err := s.patchTx(w, td, id, item)
+		var err error
+		checked[i], guards[i], err = s.beforeUpdate(ctx, typeName, id, item, true)
+		return err
+	}); err != nil {
+		return res, err
+	}
+	return s.batch(ctx, typeName, items, func(w *txWriter, td *typeDef, i int, item map[string]any) error {
+		id, ok := item["id"].(string)
+		if !ok || id == "" {
+			return errs.InvalidField("id", "The property id is required")
+		}
+		if err := guards[i].checkTx(w.tx, td.name); err != nil {
+			return err
+		}
+		var err error
+		if checked[i] != nil {
+			_, err = s.replaceTx(w, td, id, checked[i])
+		} else {
+			_, err = s.patchTx(w, td, id, item)
+		}
 		return err
 	})
 }
 
-func (s *Service) batch(ctx context.Context, typeName string, items []map[string]any, one func(*txWriter, *typeDef, map[string]any) error) (BatchResult, error) {
+func (s *Service) batch(ctx context.Context, typeName string, items []map[string]any, one func(w *txWriter, td *typeDef, i int, item map[string]any) error) (BatchResult, error) {
 	res := BatchResult{TotalCount: len(items), Errors: []BatchError{}}
 	if len(items) > MaxBatch {
 		return res, errs.InvalidField("body", "At most %d objects per batch", MaxBatch)
@@ -70,14 +143,14 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 			return err
 		}
 		for i, item := range items {
-			err := one(w, td, item)
+			err := one(w, td, i, item)
 			if err == nil {
 				res.SuccessCount++
 				continue
 			}
 			var e *errs.Error
-			if !errors.As(err, &e) || e.Code == errs.NotFound || e.Code == errs.Internal {
-				return err // a missing object, the hook or the database: stop
+			if !errors.As(err, &e) || e.Code == errs.NotFound || e.Code == errs.Internal || e.Code == errs.Conflict {
+				return err // a missing object, a race, the hook or the database: stop
 			}
 			id, _ := item["id"].(string)
 			fields := e.Fields
@@ -110,11 +183,28 @@ func (s *Service) BatchDelete(ctx context.Context, typeName string, ids []string
 	if len(ids) > MaxBatch {
 		return 0, errs.InvalidField("body", "At most %d ids per batch", MaxBatch)
 	}
+	// Synchronous webhooks are asked about every id first; one refusal
+	// refuses the whole call, with that webhook's errors.
+	guards := map[string]*versionGuard{}
+	for _, id := range ids {
+		g, err := s.beforeDelete(ctx, typeName, id)
+		if err != nil && errs.CodeOf(err) != errs.NotFound {
+			return 0, err
+		}
+		if g != nil {
+			guards[strings.ToLower(id)] = g
+		}
+	}
 	deleted := 0
 	var msgs []string
 	err := s.write(ctx, func(w *txWriter) error {
 		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
+		}
+		for _, g := range guards {
+			if err := g.checkTx(w.tx, typeName); err != nil {
+				return err
+			}
 		}
 		var pending []*objectRow
 		seen := map[string]bool{}

@@ -39,3 +39,23 @@ type Hook interface {
 	Committed()
 	RolledBack()
 }
+
+// TypeChange is one change to a content type definition, as seen inside the
+// transaction that makes it.
+type TypeChange struct {
+	// Action is ActionCreate, ActionUpdate or ActionDelete.
+	Action string
+	Name   string
+	// ID is the definition's id.
+	ID string
+	// Definition is the whole definition after the change, as the API
+	// returns it; nil for Delete.
+	Definition Definition
+}
+
+// TypeHook is implemented by a Hook that also wants type definition changes
+// (CTD webhooks). They are reported like object changes: inside the
+// transaction, then Committed or RolledBack.
+type TypeHook interface {
+	TypeChangedTx(ctx context.Context, tx *gorm.DB, c TypeChange) error
+}

@@ -29,6 +29,13 @@ type ListQuery struct {
 	EmptyFirst bool `json:"emptyFirst"`
 	// Hydrate replaces relations with the related objects, 1 or 2 levels.
 	Hydrate int `json:"hydrate"`
+	// Public serves what a reader without X-MODE: preview gets of a Draft
+	// & Public type: no drafts or archived objects, and the public version
+	// of modified ones. Other types ignore it.
+	Public bool `json:"public"`
+	// Status keeps only objects of this Draft & Public status (draft,
+	// public, modified, archived); "" for all. Other types ignore it.
+	Status string `json:"status"`
 }
 
 // Page is one page of objects and how many matched in all.
@@ -88,6 +95,16 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 			args = append(args, id)
 		}
 	}
+	pubFilter := false
+	if td.draftPublic() {
+		frag, fargs, err := statusSQL(q)
+		if err != nil {
+			return Page{}, err
+		}
+		if frag != "" {
+			where, args, pubFilter = append(where, frag), append(args, fargs...), true
+		}
+	}
 	whereSQL := strings.Join(where, " AND ")
 
 	// With filters, walking an index in sort order can mean reading most
@@ -101,7 +118,7 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 
 	// Unfiltered, the total is kept by triggers (see object_counts).
 	countSQL := `SELECT COUNT(*) FROM objects WHERE ` + whereSQL
-	if len(filters) == 0 && len(q.IDs) == 0 {
+	if len(filters) == 0 && len(q.IDs) == 0 && !pubFilter {
 		countSQL = `SELECT COALESCE((SELECT live FROM object_counts WHERE type = ?), 0)`
 	}
 	var total int
@@ -129,8 +146,18 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 		}
 		page.Data = append(page.Data, o)
 	}
+	if err := decorate(db, td, page.Data...); err != nil {
+		return Page{}, err
+	}
+	if q.Public && td.draftPublic() {
+		for i, o := range page.Data {
+			if page.Data[i], _, err = publicView(db, td, o); err != nil {
+				return Page{}, err
+			}
+		}
+	}
 	if q.Hydrate > 0 {
-		if err := s.hydrate(ctx, page.Data, min(q.Hydrate, 2)); err != nil {
+		if err := s.hydrate(ctx, page.Data, min(q.Hydrate, 2), q.Public); err != nil {
 			return Page{}, err
 		}
 	}
@@ -182,4 +209,25 @@ func orderSQL(td *typeDef, q ListQuery, noIndex bool) (string, []any, error) {
 	}
 	sql := "(json_extract(data, ?) IS NULL OR json_extract(data, ?) = '')" + empties + ", json_extract(data, ?)" + dir + ", id" + dir
 	return sql, []any{path, path, path}, nil
+}
+
+// statusSQL is the Draft & Public part of a list's WHERE clause.
+func statusSQL(q ListQuery) (string, []any, error) {
+	var parts []string
+	var args []any
+	if q.Public {
+		parts = append(parts, notDraftSQL)
+	}
+	switch q.Status {
+	case "":
+	case StatusPublic:
+		// Objects without a row were public before the switch.
+		parts = append(parts, `NOT EXISTS (SELECT 1 FROM object_publication p WHERE p.type = objects.type AND p.id = objects.id AND p.status <> 'public')`)
+	case StatusDraft, StatusModified, StatusArchived:
+		parts = append(parts, `EXISTS (SELECT 1 FROM object_publication p WHERE p.type = objects.type AND p.id = objects.id AND p.status = ?)`)
+		args = append(args, q.Status)
+	default:
+		return "", nil, errs.InvalidField("status", "Must be one of draft, public, modified, archived")
+	}
+	return strings.Join(parts, " AND "), args, nil
 }

@@ -70,10 +70,18 @@ func (r *objectRow) object() (Object, error) {
 	return obj, nil
 }
 
-// Get returns one live object.
+// Get returns one live object, as the editor sees it (X-MODE: preview).
 func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) {
+	return s.GetView(ctx, typeName, id, false)
+}
+
+// GetView is Get; with public, an object of a Draft & Public type is
+// served as a reader without X-MODE: preview gets it: a draft or archived
+// object is not found, and a modified one is its public version.
+func (s *Service) GetView(ctx context.Context, typeName, id string, public bool) (Object, error) {
 	q := s.db.R.WithContext(ctx)
-	if _, err := s.loadType(q, typeName); err != nil {
+	td, err := s.loadType(q, typeName)
+	if err != nil {
 		return nil, err
 	}
 	row, err := findRowTx(q, typeName, id)
@@ -83,7 +91,24 @@ func (s *Service) Get(ctx context.Context, typeName, id string) (Object, error) 
 	if !row.live() {
 		return nil, notFoundObject(typeName, id)
 	}
-	return row.object()
+	obj, err := row.object()
+	if err != nil {
+		return nil, err
+	}
+	if err := decorate(q, td, obj); err != nil {
+		return nil, err
+	}
+	if public && td.draftPublic() {
+		view, ok, err := publicView(q, td, obj)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, notFoundObject(typeName, id)
+		}
+		return view, nil
+	}
+	return obj, nil
 }
 
 // ListAllTx returns every live object of a type, oldest first, as tx sees
@@ -114,10 +139,17 @@ func (s *Service) ListAllTx(ctx context.Context, tx *gorm.DB, typeName string) (
 // otherwise one is generated. An "internal" block in the body (as in
 // Flotiq exports) is ignored.
 func (s *Service) Create(ctx context.Context, typeName string, body map[string]any) (Object, error) {
+	body, guard, err := s.beforeCreate(ctx, typeName, body, false)
+	if err != nil {
+		return nil, err
+	}
 	var out Object
-	err := s.write(ctx, func(w *txWriter) error {
+	err = s.write(ctx, func(w *txWriter) error {
 		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
+			return err
+		}
+		if err := guard.checkTx(w.tx, td.name); err != nil {
 			return err
 		}
 		out, err = s.createTx(w, td, body, false)
@@ -128,42 +160,71 @@ func (s *Service) Create(ctx context.Context, typeName string, body map[string]a
 
 // Replace is PUT: the body is the whole new object.
 func (s *Service) Replace(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
+	checked, guard, err := s.beforeUpdate(ctx, typeName, id, body, false)
+	if err != nil {
+		return nil, err
+	}
+	if checked != nil {
+		body = checked
+	}
 	var out Object
-	err := s.write(ctx, func(w *txWriter) error {
+	err = s.write(ctx, func(w *txWriter) error {
 		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
-		row, err := findRowTx(w.tx, typeName, id)
-		if err != nil {
+		if err := guard.checkTx(w.tx, td.name); err != nil {
 			return err
 		}
-		if !row.live() {
-			return notFoundObject(typeName, id)
-		}
-		props, err := bodyProps(body)
-		if err != nil {
-			return err
-		}
-		if bid, ok := body["id"].(string); ok && !strings.EqualFold(bid, row.ID) {
-			return errs.InvalidField("id", "The id cannot be changed")
-		}
-		out, err = s.saveTx(w, td, row.ID, props, row)
+		out, err = s.replaceTx(w, td, id, body)
 		return err
 	})
 	return out, err
 }
 
+// replaceTx saves body as the whole new state of object id.
+func (s *Service) replaceTx(w *txWriter, td *typeDef, id string, body map[string]any) (Object, error) {
+	row, err := findRowTx(w.tx, td.name, id)
+	if err != nil {
+		return nil, err
+	}
+	if !row.live() {
+		return nil, notFoundObject(td.name, id)
+	}
+	props, err := bodyProps(body)
+	if err != nil {
+		return nil, err
+	}
+	if bid, ok := body["id"].(string); ok && !strings.EqualFold(bid, row.ID) {
+		return nil, errs.InvalidField("id", "The id cannot be changed")
+	}
+	return s.saveTx(w, td, row.ID, props, row)
+}
+
 // Patch is PATCH: the body's properties are merged over the stored ones,
 // then the result is validated as a whole. A null removes a property.
+//
+// With synchronous webhooks, they get the merged object, and what they
+// return replaces the stored object whole.
 func (s *Service) Patch(ctx context.Context, typeName, id string, body map[string]any) (Object, error) {
+	checked, guard, err := s.beforeUpdate(ctx, typeName, id, body, true)
+	if err != nil {
+		return nil, err
+	}
 	var out Object
-	err := s.write(ctx, func(w *txWriter) error {
+	err = s.write(ctx, func(w *txWriter) error {
 		td, err := s.writerType(w.tx, typeName)
 		if err != nil {
 			return err
 		}
-		out, err = s.patchTx(w, td, id, body)
+		if err := guard.checkTx(w.tx, td.name); err != nil {
+			return err
+		}
+		if checked != nil {
+			out, err = s.replaceTx(w, td, id, checked)
+		} else {
+			out, err = s.patchTx(w, td, id, body)
+		}
 		return err
 	})
 	return out, err
@@ -197,8 +258,15 @@ func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]a
 // Delete removes an object (softly: it shows up in Removed). An object that
 // another live object relates to cannot be deleted.
 func (s *Service) Delete(ctx context.Context, typeName, id string) error {
+	guard, err := s.beforeDelete(ctx, typeName, id)
+	if err != nil {
+		return err
+	}
 	return s.write(ctx, func(w *txWriter) error {
 		if _, err := s.writerType(w.tx, typeName); err != nil {
+			return err
+		}
+		if err := guard.checkTx(w.tx, typeName); err != nil {
 			return err
 		}
 		row, err := findRowTx(w.tx, typeName, id)
@@ -487,6 +555,9 @@ func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]
 			row.Type, row.ID, r.typeName, r.id).Error; err != nil {
 			return nil, err
 		}
+	}
+	if err := afterWriteTx(w.tx, td, prev, obj); err != nil {
+		return nil, err
 	}
 	if err := w.changed(Change{Action: action, ContentType: row.Type, ObjectID: row.ID, Version: row.LatestVersion, Object: cloneMap(obj)}); err != nil {
 		return nil, err

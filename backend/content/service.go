@@ -47,6 +47,9 @@ type InternalType struct {
 type Options struct {
 	// Hook is told of every object change. Nil means nobody listens.
 	Hook Hook
+	// PreSave is asked before every object create, update and delete of a
+	// user type, outside the write transaction. Nil means nobody is asked.
+	PreSave PreSave
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 	// Internal lists the system types to register.
@@ -57,6 +60,7 @@ type Options struct {
 type Service struct {
 	db       *store.DB
 	hook     Hook
+	presave  PreSave
 	now      func() time.Time
 	internal map[string]*typeDef
 	// idRand is where generated object ids come from (crypto/rand).
@@ -88,7 +92,7 @@ func New(db *store.DB, opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Service{db: db, hook: opts.Hook, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, trusted: map[string]trustedType{}, idRand: rand.Reader}
+	s := &Service{db: db, hook: opts.Hook, presave: opts.PreSave, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, trusted: map[string]trustedType{}, idRand: rand.Reader}
 	for _, it := range opts.Internal {
 		var def map[string]any
 		if err := json.Unmarshal(it.Definition, &def); err != nil {
@@ -122,6 +126,19 @@ func (w *txWriter) changed(c Change) error {
 	}
 	if err := w.hook.ChangedTx(w.ctx, w.tx, c); err != nil {
 		return fmt.Errorf("hook refused %s of %s/%s: %w", c.Action, c.ContentType, c.ObjectID, err)
+	}
+	return nil
+}
+
+// typeChanged reports one type change to the Hook, if it wants them.
+func (w *txWriter) typeChanged(c TypeChange) error {
+	th, ok := w.hook.(TypeHook)
+	if !ok {
+		return nil
+	}
+	w.changes++
+	if err := th.TypeChangedTx(w.ctx, w.tx, c); err != nil {
+		return fmt.Errorf("hook refused %s of type %s: %w", c.Action, c.Name, err)
 	}
 	return nil
 }

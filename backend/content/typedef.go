@@ -150,6 +150,11 @@ func parseType(def map[string]any, internal bool) (*typeDef, errs.Fields) {
 		f.Add("name", "This value is not valid.")
 	}
 	td.name = name
+	if v, ok := def["draftPublic"]; ok && v != nil {
+		if _, isBool := v.(bool); !isBool {
+			f.Add("draftPublic", "%s", typeMessage(v, "boolean"))
+		}
+	}
 
 	switch label, ok := def["label"].(string); {
 	case def["label"] == nil:

@@ -316,8 +316,11 @@ func (s *Service) CreateType(ctx context.Context, def map[string]any) (Definitio
 		if err := purgeObjectsTx(w.tx, td.name); err != nil {
 			return err
 		}
-		return w.tx.Exec(`INSERT INTO content_types(name, id, definition, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			td.name, td.id, string(raw), td.rev, td.createdAt, td.updatedAt).Error
+		if err := w.tx.Exec(`INSERT INTO content_types(name, id, definition, rev, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			td.name, td.id, string(raw), td.rev, td.createdAt, td.updatedAt).Error; err != nil {
+			return err
+		}
+		return w.typeChanged(TypeChange{Action: ActionCreate, Name: td.name, ID: td.id, Definition: td.definition()})
 	})
 	if err != nil {
 		return nil, err
@@ -360,8 +363,11 @@ func (s *Service) UpdateType(ctx context.Context, name string, def map[string]an
 		if err := s.migrateObjectsTx(w, prev, next); err != nil {
 			return err
 		}
-		return w.tx.Exec(`UPDATE content_types SET definition = ?, rev = ?, updated_at = ? WHERE name = ?`,
-			string(raw), next.rev, next.updatedAt, name).Error
+		if err := w.tx.Exec(`UPDATE content_types SET definition = ?, rev = ?, updated_at = ? WHERE name = ?`,
+			string(raw), next.rev, next.updatedAt, name).Error; err != nil {
+			return err
+		}
+		return w.typeChanged(TypeChange{Action: ActionUpdate, Name: name, ID: next.id, Definition: next.definition()})
 	})
 	s.forget(name)
 	if err != nil {
@@ -377,7 +383,8 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 		return errs.New(errs.Forbidden, "The internal content type %s cannot be deleted", name)
 	}
 	err := s.writeType(ctx, func(w *txWriter) error {
-		if _, err := s.loadType(w.tx, name); err != nil {
+		td, err := s.loadType(w.tx, name)
+		if err != nil {
 			return err
 		}
 		var live int
@@ -393,7 +400,10 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 		if err := purgeObjectsTx(w.tx, name); err != nil {
 			return err
 		}
-		return w.tx.Exec(`DELETE FROM content_types WHERE name = ?`, name).Error
+		if err := w.tx.Exec(`DELETE FROM content_types WHERE name = ?`, name).Error; err != nil {
+			return err
+		}
+		return w.typeChanged(TypeChange{Action: ActionDelete, Name: name, ID: td.id})
 	})
 	s.forget(name)
 	return err
@@ -402,6 +412,7 @@ func (s *Service) DeleteType(ctx context.Context, name string) error {
 func purgeObjectsTx(tx *gorm.DB, typeName string) error {
 	for _, q := range []string{
 		`DELETE FROM object_refs WHERE type = ?`,
+		`DELETE FROM object_publication WHERE type = ?`,
 		`DELETE FROM object_versions WHERE type = ?`,
 		`DELETE FROM objects WHERE type = ?`,
 	} {

@@ -35,6 +35,9 @@ type LogSummary struct {
 	// NextAttemptAt is when a pending log that has failed will be tried
 	// again; absent otherwise.
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
+	// Verdict is set on the logs of synchronous webhooks only: accepted,
+	// modified, rejected or failed (see RecordFinished).
+	Verdict string `json:"verdict,omitempty"`
 }
 
 // LogDetail is one execution log with what was sent and received.
@@ -120,16 +123,17 @@ type summaryRow struct {
 	Error         string
 	NextAttemptAt int64
 	ClaimedBy     sql.NullString
+	Verdict       string
 }
 
 const summaryCols = `seq, id, webhook_id, status, action, content_type, object_id, created_at, updated_at,
-	attempts, response_code, error, next_attempt_at, claimed_by`
+	attempts, response_code, error, next_attempt_at, claimed_by, verdict`
 
 func (r summaryRow) summary() LogSummary {
 	l := LogSummary{
 		ID: r.ID, WebhookID: r.WebhookID, Status: r.Status, Action: r.Action, ContentTypeName: r.ContentType,
 		ObjectID: r.ObjectID, CreatedAt: time.UnixMilli(r.CreatedAt).UTC(), UpdatedAt: time.UnixMilli(r.UpdatedAt).UTC(),
-		Attempts: r.Attempts, ResponseCode: r.ResponseCode, Error: r.Error,
+		Attempts: r.Attempts, ResponseCode: r.ResponseCode, Error: r.Error, Verdict: r.Verdict,
 	}
 	// While claimed, next_attempt_at is a lease expiry, not a retry time.
 	if r.Status == StatusPending && r.Attempts > 0 && !r.ClaimedBy.Valid {
@@ -345,14 +349,20 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 			Secret      string
 			TLSCAPEM    string `gorm:"column:tls_ca_pem"`
 			Body        []byte
+			Verdict     string
 		}
-		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, tls_ca_pem, body
+		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, tls_ca_pem, body, verdict
 			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return notFound()
+		}
+		if orig.Verdict != "" {
+			// Its answer decided a save that is over; sending it again
+			// through the queue could decide nothing.
+			return errs.New(errs.Invalid, "A synchronous webhook's execution cannot be redelivered; save the object again instead")
 		}
 		d := NewDelivery{WebhookID: webhookID, Action: orig.Action, ContentType: orig.ContentType,
 			ObjectID: orig.ObjectID, URL: orig.URL, Secret: orig.Secret, TLSCAPEM: orig.TLSCAPEM, Body: orig.Body}

@@ -16,12 +16,23 @@ import (
 // InboxName is the demo's inbox.
 const InboxName = "demo"
 
+// SyncInboxName is the demo's inbox that answers synchronous webhooks.
+const SyncInboxName = "demo-sync"
+
+// SyncNote says what the demo's sync webhook does; the UI shows it after
+// Load demo.
+const SyncNote = "The demo also adds a synchronous webhook, \"Demo sync (disabled)\". Enable it and every product you save first goes to the demo-sync inbox, which answers like a Flotiq sync receiver: it stamps the description with \"Checked by the demo-sync inbox\" (a JSON merge patch you can change in the inbox)."
+
 // Result says what Load created.
 type Result struct {
 	Types     []string `json:"types"`
 	Objects   int      `json:"objects"`
 	Inbox     string   `json:"inbox"`
 	WebhookID string   `json:"webhookId"`
+	// SyncWebhookID is the disabled sync webhook pointed at SyncInbox.
+	SyncWebhookID string `json:"syncWebhookId"`
+	SyncInbox     string `json:"syncInbox"`
+	Note          string `json:"note"`
 }
 
 // Loader creates the demo through the ordinary services, so everything it
@@ -45,10 +56,12 @@ func (l Loader) Load(ctx context.Context) (res Result, err error) {
 			return res, err
 		}
 	}
-	if _, err := l.Inbox.Get(ctx, InboxName); err == nil {
-		return res, errs.New(errs.Conflict, "an inbox %q already exists; the demo never overwrites your data", InboxName)
-	} else if errs.CodeOf(err) != errs.NotFound {
-		return res, err
+	for _, name := range []string{InboxName, SyncInboxName} {
+		if _, err := l.Inbox.Get(ctx, name); err == nil {
+			return res, errs.New(errs.Conflict, "an inbox %q already exists; the demo never overwrites your data", name)
+		} else if errs.CodeOf(err) != errs.NotFound {
+			return res, err
+		}
 	}
 
 	var undo []func()
@@ -105,7 +118,36 @@ func (l Loader) Load(ctx context.Context) (res Result, err error) {
 		undo = append(undo, func() { _ = l.Content.Delete(bg, typ, id) })
 		res.Objects++
 	}
+	if err = l.loadSync(ctx, &res, &undo); err != nil {
+		return res, err
+	}
 	return res, nil
+}
+
+// loadSync adds the inbox that answers sync requests and a disabled sync
+// webhook aimed at it: disabled, so that the demo's saves stay as they are
+// until the user turns it on.
+func (l Loader) loadSync(ctx context.Context, res *Result, undo *[]func()) error {
+	bg := context.WithoutCancel(ctx)
+	if _, err := l.Inbox.Create(ctx, inbox.Input{Name: SyncInboxName, SyncMode: inbox.SyncModify,
+		SyncPatch: map[string]any{"description": "Checked by the demo-sync inbox"}}); err != nil {
+		return fmt.Errorf("demo sync inbox: %w", err)
+	}
+	*undo = append(*undo, func() { _ = l.Inbox.Delete(bg, SyncInboxName) })
+	hook, err := l.Content.Create(ctx, webhook.TypeName, map[string]any{
+		"name": "Demo sync (disabled)", "type": "sync", "executionMode": "url",
+		"url":                      l.BaseURL + "/inbox/" + SyncInboxName,
+		"enabled":                  false,
+		"actions":                  []any{map[string]any{"action": "Create"}, map[string]any{"action": "Update"}},
+		"content_type_definitions": []any{map[string]any{"content_type_definition_name": "product"}},
+	})
+	if err != nil {
+		return fmt.Errorf("demo sync webhook: %w", err)
+	}
+	res.SyncWebhookID, _ = hook["id"].(string)
+	*undo = append(*undo, func() { _ = l.Content.Delete(bg, webhook.TypeName, res.SyncWebhookID) })
+	res.SyncInbox, res.Note = SyncInboxName, SyncNote
+	return nil
 }
 
 type sample struct {

@@ -177,6 +177,11 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 		}
 		failure, roll := decide(n, ib.FailFirst, ib.FailRate, ib.FailSeed)
 		resp = answer(ib, n, failure, roll)
+		if failure == "" {
+			if sr, ok := syncAnswer(ib, c.Body); ok {
+				resp = sr
+			}
+		}
 		sig := checkSignature(ib.Secret, c.Header, c.Body, c.Truncated, now)
 		respHeaders, err := json.Marshal(resp.Headers)
 		if err != nil {

@@ -101,6 +101,13 @@ type Inbox struct {
 	FailSeed   int64  `json:"failSeed"`
 	FailStatus int    `json:"failStatus"`
 	Secret     string `json:"secret"`
+	// SyncMode makes the inbox answer synchronous webhook requests: accept,
+	// modify (merge SyncPatch into the object) or reject (with
+	// SyncErrors); "" gives them the plain answer. Scripted failures and the
+	// delay still apply first.
+	SyncMode   string              `json:"syncMode"`
+	SyncErrors map[string][]string `json:"syncErrors"`
+	SyncPatch  map[string]any      `json:"syncPatch"`
 	// Received counts requests since the script was last saved: the
 	// position fail-first and fail-rate work from.
 	Received int64 `json:"received"`
@@ -115,16 +122,19 @@ type Inbox struct {
 // status 200, failStatus 500, and on create a random failSeed (on update the
 // current one is kept).
 type Input struct {
-	Name       string            `json:"name"`
-	Status     *int              `json:"status,omitempty"`
-	Headers    map[string]string `json:"headers,omitempty"`
-	Body       string            `json:"body"`
-	DelayMs    int               `json:"delayMs"`
-	FailFirst  int               `json:"failFirst"`
-	FailRate   int               `json:"failRate"`
-	FailSeed   *int64            `json:"failSeed,omitempty"`
-	FailStatus *int              `json:"failStatus,omitempty"`
-	Secret     string            `json:"secret"`
+	Name       string              `json:"name"`
+	Status     *int                `json:"status,omitempty"`
+	Headers    map[string]string   `json:"headers,omitempty"`
+	Body       string              `json:"body"`
+	DelayMs    int                 `json:"delayMs"`
+	FailFirst  int                 `json:"failFirst"`
+	FailRate   int                 `json:"failRate"`
+	FailSeed   *int64              `json:"failSeed,omitempty"`
+	FailStatus *int                `json:"failStatus,omitempty"`
+	Secret     string              `json:"secret"`
+	SyncMode   string              `json:"syncMode"`
+	SyncErrors map[string][]string `json:"syncErrors,omitempty"`
+	SyncPatch  map[string]any      `json:"syncPatch,omitempty"`
 }
 
 // EventKind says what an "inbox" event is about.
@@ -158,6 +168,9 @@ type inboxRow struct {
 	FailSeed      int64
 	FailStatus    int
 	Secret        string
+	SyncMode      string
+	SyncErrors    string
+	SyncPatch     string
 	Received      int64
 	CreatedAt     int64
 	UpdatedAt     int64
@@ -180,6 +193,9 @@ func (row inboxRow) inbox() Inbox {
 		Headers: map[string]string{},
 	}
 	_ = json.Unmarshal([]byte(row.Headers), &in.Headers) // written by us from a map; cannot be malformed
+	in.SyncMode = row.SyncMode
+	_ = json.Unmarshal([]byte(row.SyncErrors), &in.SyncErrors) // written by us, like headers
+	_ = json.Unmarshal([]byte(row.SyncPatch), &in.SyncPatch)
 	if row.LastRequestAt != nil {
 		t := time.UnixMilli(*row.LastRequestAt).UTC()
 		in.LastRequestAt = &t
@@ -253,9 +269,11 @@ func (s *Service) CreateTx(ctx context.Context, tx *gorm.DB, in Input) (Inbox, e
 		return Inbox{}, errs.New(errs.Conflict, "an inbox named %q already exists", in.Name)
 	}
 	now := s.opts.Now().UnixMilli()
-	err = tx.Exec(`INSERT INTO inboxes(name, status, headers, body, delay_ms, fail_first, fail_rate, fail_seed, fail_status, secret, received, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
-		in.Name, sc.status, sc.headers, in.Body, in.DelayMs, in.FailFirst, in.FailRate, sc.seed, sc.failStatus, in.Secret, now, now).Error
+	err = tx.Exec(`INSERT INTO inboxes(name, status, headers, body, delay_ms, fail_first, fail_rate, fail_seed, fail_status, secret,
+		sync_mode, sync_errors, sync_patch, received, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+		in.Name, sc.status, sc.headers, in.Body, in.DelayMs, in.FailFirst, in.FailRate, sc.seed, sc.failStatus, in.Secret,
+		sc.sync.mode, sc.sync.errors, sc.sync.patch, now, now).Error
 	if err != nil {
 		return Inbox{}, err
 	}
@@ -283,9 +301,9 @@ func (s *Service) Update(ctx context.Context, name string, in Input) (Inbox, err
 			return err
 		}
 		err = tx.Exec(`UPDATE inboxes SET status = ?, headers = ?, body = ?, delay_ms = ?, fail_first = ?, fail_rate = ?,
-			fail_seed = ?, fail_status = ?, secret = ?, received = 0, updated_at = ? WHERE name = ?`,
+			fail_seed = ?, fail_status = ?, secret = ?, sync_mode = ?, sync_errors = ?, sync_patch = ?, received = 0, updated_at = ? WHERE name = ?`,
 			sc.status, sc.headers, in.Body, in.DelayMs, in.FailFirst, in.FailRate, sc.seed, sc.failStatus, in.Secret,
-			s.opts.Now().UnixMilli(), name).Error
+			sc.sync.mode, sc.sync.errors, sc.sync.patch, s.opts.Now().UnixMilli(), name).Error
 		if err != nil {
 			return err
 		}

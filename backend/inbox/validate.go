@@ -35,6 +35,7 @@ type script struct {
 	status, failStatus int
 	seed               int64
 	headers            string
+	sync               syncScript
 }
 
 // validate checks in and fills defaults. cur is the inbox being replaced,
@@ -102,6 +103,7 @@ func (s *Service) validate(in Input, cur *Inbox) (script, error) {
 			f.Add("secret", "must be %s followed by base64", signature.SecretPrefix)
 		}
 	}
+	sc.sync = validateSync(f, in)
 	if err := f.Err(); err != nil {
 		return script{}, err
 	}

@@ -238,7 +238,16 @@ func TestBadInput(t *testing.T) {
 		{name: "webhook: unknown action", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("actions", `[{"action":"Explode"}]`), want: 400},
 		{name: "webhook: unknown content type", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("content_type_definitions", `[{"content_type_definition_name":"../../etc"}]`), want: 400},
 		{name: "webhook: short secret", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("signing_secret", `"whsec_c2hvcnQ="`), want: 400},
-		{name: "webhook: type sync", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("type", `"sync"`), want: 400},
+		{name: "webhook: unknown type", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("type", `"blocking"`), want: 400},
+		{name: "webhook: code mode on an async webhook", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("executionMode", `"code"`), want: 400},
+		{name: "webhook: timeout over 30 s", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("timeout_ms", `60000`), want: 400},
+		{name: "webhook: sync with Custom", method: "POST", path: "/api/v1/content/_webhooks", body: hookWith("type", `"sync","actions":[{"action":"Custom"}]`), want: 400},
+
+		// Draft & Public and code webhooks.
+		{name: "publish: a type without the switch", method: "POST", path: O + "/a1/publish", want: 400},
+		{name: "batch publish: object body", method: "POST", path: O + "/batch-publish", body: `{"ids":["a1"]}`, want: 400},
+		{name: "try code: no code", method: "POST", path: "/api/v1/webhooks/code/try", body: `{"code":"","contentType":"","objectId":""}`, want: 400},
+		{name: "try code: not JSON", method: "POST", path: "/api/v1/webhooks/code/try", body: `{"code":`, want: 400},
 		{name: "webhook: enabled as a string", method: "PATCH", path: "/api/v1/content/_webhooks/batch", body: `[{"id":"` + hook + `","enabled":"yes"}]`, want: 400},
 
 		// Execution logs.

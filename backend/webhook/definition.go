@@ -4,10 +4,10 @@ import "encoding/json"
 
 // definition is the `_webhooks` content type, in Flotiq's CTD format (spec
 // §1.2, §5.2). Property set and order follow Flotiq's export so that
-// exported webhooks import unchanged; Hookline narrows `type` to async and
-// `executionMode` to url, limits actions to the four it runs, and adds
-// `signing_secret`. `code` stays (always "") only because Flotiq exports
-// carry it.
+// exported webhooks import unchanged; Hookline limits actions to those it
+// runs, and adds `signing_secret`, `tls_ca_pem` and `timeout_ms`. `url` is
+// not in "required" because a code webhook has none; Validate requires it
+// for every other webhook.
 const definition = `{
   "name": "_webhooks",
   "label": "Webhooks (internal)",
@@ -22,8 +22,8 @@ const definition = `{
         "type": "object",
         "properties": {
           "name": {"type": "string", "minLength": 1},
-          "type": {"type": "string", "enum": ["async"], "default": "async"},
-          "executionMode": {"type": "string", "enum": ["url"], "default": "url"},
+          "type": {"type": "string", "enum": ["async", "sync", "ctd"], "default": "async"},
+          "executionMode": {"type": "string", "enum": ["url", "code"], "default": "url"},
           "content_type_definitions": {
             "type": "array",
             "items": {
@@ -35,7 +35,7 @@ const definition = `{
             "type": "array",
             "items": {
               "type": "object",
-              "properties": {"action": {"type": "string", "enum": ["Create", "Update", "Delete", "Custom"], "default": "Create"}}
+              "properties": {"action": {"type": "string", "enum": ["Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"], "default": "Create"}}
             }
           },
           "url": {"type": "string", "minLength": 1},
@@ -52,11 +52,12 @@ const definition = `{
           },
           "enabled": {"type": "boolean"},
           "signing_secret": {"type": "string", "pattern": "^(whsec_[A-Za-z0-9+/]+={0,2})?$"},
-          "tls_ca_pem": {"type": "string"}
+          "tls_ca_pem": {"type": "string"},
+          "timeout_ms": {"type": "integer", "minimum": 100, "maximum": 30000}
         }
       }
     ],
-    "required": ["name", "url", "actions"],
+    "required": ["name", "actions"],
     "additionalProperties": false
   },
   "metaDefinition": {
@@ -64,11 +65,15 @@ const definition = `{
       "name": {"label": "Name", "inputType": "text", "unique": false, "isTitlePart": true, "helpText": ""},
       "type": {
         "label": "Type", "inputType": "select", "unique": false, "helpText": "",
-        "options": ["async"],
+        "options": ["async", "sync", "ctd"],
         "useOptionsWithLabels": true,
-        "optionsWithLabels": [{"value": "async", "label": "Content Object Changes Asynchronous (non-blocking)"}]
+        "optionsWithLabels": [
+          {"value": "async", "label": "Content Object Changes Asynchronous (non-blocking)"},
+          {"value": "sync", "label": "Content Object Changes Synchronous (block and wait for response)"},
+          {"value": "ctd", "label": "Content Type Definition Changes"}
+        ]
       },
-      "executionMode": {"label": "Execution mode", "inputType": "select", "unique": false, "helpText": "", "options": ["url"]},
+      "executionMode": {"label": "Execution mode", "inputType": "select", "unique": false, "helpText": "", "options": ["url", "code"]},
       "content_type_definitions": {
         "label": "Content type definitions", "inputType": "object", "unique": false,
         "helpText": "If no type is selected, all types are listened for.",
@@ -84,12 +89,12 @@ const definition = `{
         "items": {
           "order": ["action"],
           "propertiesConfig": {
-            "action": {"label": "Action", "inputType": "select", "unique": false, "helpText": "", "options": ["Create", "Update", "Delete", "Custom"]}
+            "action": {"label": "Action", "inputType": "select", "unique": false, "helpText": "", "options": ["Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"]}
           }
         }
       },
       "url": {"label": "URL", "inputType": "text", "unique": false, "helpText": ""},
-      "code": {"label": "Code", "inputType": "textarea", "unique": false, "hidden": true, "helpText": ""},
+      "code": {"label": "Code", "inputType": "textarea", "unique": false, "helpText": "JavaScript defining _webhook(ctx); only for synchronous webhooks in code mode."},
       "headers": {
         "label": "Headers", "inputType": "object", "unique": false, "helpText": "",
         "items": {
@@ -108,9 +113,13 @@ const definition = `{
       "tls_ca_pem": {
         "label": "Trusted certificate", "inputType": "textarea", "unique": false,
         "helpText": "PEM certificate(s) to trust for this webhook's https URL, besides the system's (e.g. a local self-signed receiver)."
+      },
+      "timeout_ms": {
+        "label": "Timeout (ms)", "inputType": "number", "unique": false,
+        "helpText": "Synchronous webhooks only: how long a save waits for the answer (default 5000 for a URL, 2000 for code; at most 30000)."
       }
     },
-    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem"]
+    "order": ["name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem", "timeout_ms"]
   }
 }`
 

@@ -67,7 +67,9 @@ func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) 
 	}
 	var ds []delivery.NewDelivery
 	for _, w := range hooks {
-		if !w.Matches(c.Action, c.ContentType) {
+		// Sync webhooks ran before the save (backend/syncwebhook); CTD
+		// ones never match an object change.
+		if w.Type != TypeAsync || !w.Matches(c.Action, c.ContentType) {
 			continue
 		}
 		d, err := newDelivery(w, c)
@@ -124,6 +126,25 @@ func (t *Trigger) webhooksTx(ctx context.Context, tx *gorm.DB) ([]Webhook, error
 	return hooks, nil
 }
 
+// Definitions returns every webhook definition, for callers outside a write
+// (the synchronous webhooks, before a save). A cold cache is filled through
+// the writer, like a save fills it, so the list is never older than the
+// last committed change: every later change of `_webhooks` drops it again.
+func (t *Trigger) Definitions(ctx context.Context) ([]Webhook, error) {
+	t.mu.Lock()
+	hooks := t.hooks
+	t.mu.Unlock()
+	if hooks != nil {
+		return hooks, nil
+	}
+	err := t.db.InTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		hooks, err = t.webhooksTx(context.WithoutCancel(ctx), tx)
+		return err
+	})
+	return hooks, err
+}
+
 func newDelivery(w Webhook, c content.Change) (delivery.NewDelivery, error) {
 	body, err := Payload(w.ID, c)
 	if err != nil {
@@ -175,7 +196,7 @@ func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID s
 			if !strings.EqualFold(w.ID, webhookID) {
 				continue
 			}
-			if !w.Matches(content.ActionCustom, contentType) {
+			if w.Type != TypeAsync || !w.Matches(content.ActionCustom, contentType) {
 				return errs.New(errs.Invalid, "webhook %q is disabled, has no Custom action, or does not listen to %q", w.Name, contentType)
 			}
 			d, err := newDelivery(w, change)

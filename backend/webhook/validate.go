@@ -55,11 +55,24 @@ func Validate(obj map[string]any, knownTypes func(name string) bool) errs.Fields
 		f.Add("name", "Must be at least 1 characters long")
 	}
 
-	if t, present := obj["type"]; present && t != nil && t != TypeAsync {
-		f.Add("type", "Only async webhooks are supported; %s is not", describe(t))
+	typ, mode := TypeAsync, ModeURL
+	if t, present := obj["type"]; present && t != nil {
+		if s, ok := t.(string); ok && slices.Contains([]string{TypeAsync, TypeSync, TypeCTD}, s) {
+			typ = s
+		} else {
+			f.Add("type", "Unknown webhook type %s; allowed: async, sync, ctd", describe(t))
+		}
 	}
-	if m, present := obj["executionMode"]; present && m != nil && m != ModeURL {
-		f.Add("executionMode", "Only the url execution mode is supported; %s is not", describe(m))
+	if m, present := obj["executionMode"]; present && m != nil {
+		s, ok := m.(string)
+		switch {
+		case !ok || (s != ModeURL && s != ModeCode):
+			f.Add("executionMode", "Unknown execution mode %s; allowed: url, code", describe(m))
+		case s == ModeCode && typ != TypeSync:
+			f.Add("executionMode", "Only synchronous webhooks can run code")
+		default:
+			mode = s
+		}
 	}
 	if e, present := obj["enabled"]; present && e != nil {
 		if _, ok := e.(bool); !ok {
@@ -67,15 +80,34 @@ func Validate(obj map[string]any, knownTypes func(name string) bool) errs.Fields
 		}
 	}
 
-	validateURL(f, obj["url"])
+	if mode == ModeCode {
+		validateCode(f, obj["code"])
+		// A code webhook calls nothing; a leftover URL is kept but unused.
+		if u, ok := obj["url"].(string); ok && u != "" {
+			validateURL(f, u)
+		}
+	} else {
+		validateURL(f, obj["url"])
+	}
+	validateTimeout(f, obj["timeout_ms"])
 
+	allowed := Actions
+	if typ == TypeSync {
+		allowed = SyncActions
+	}
 	eachItem(f, obj, "actions", "action", func(key string, v any) {
+		if typ == TypeCTD {
+			return // CTD webhooks fire on every type change; actions are ignored
+		}
 		s, ok := v.(string)
-		if !ok || !slices.Contains(Actions, s) {
-			f.Add(key, "Unknown action %s; allowed: %s", describe(v), strings.Join(Actions, ", "))
+		if !ok || !slices.Contains(allowed, s) {
+			f.Add(key, "Unknown action %s; allowed: %s", describe(v), strings.Join(allowed, ", "))
 		}
 	})
 	eachItem(f, obj, "content_type_definitions", "content_type_definition_name", func(key string, v any) {
+		if typ == TypeCTD {
+			return
+		}
 		s, ok := v.(string)
 		switch {
 		case !ok || s == "":
@@ -130,6 +162,31 @@ func validateURL(f errs.Fields, v any) {
 		// Credentials in the URL would be shown in every execution log;
 		// an Authorization header is the place for them.
 		f.Add("url", "Must not contain a user name or password; use a header instead")
+	}
+}
+
+func validateCode(f errs.Fields, v any) {
+	s, ok := v.(string)
+	switch {
+	case v == nil || (ok && strings.TrimSpace(s) == ""):
+		f.Add("code", "The property code is required for a code webhook")
+	case !ok:
+		f.Add("code", "The code must be a string")
+	case len(s) > MaxCodeSize:
+		f.Add("code", "The code must be at most %d KiB", MaxCodeSize>>10)
+	}
+}
+
+func validateTimeout(f errs.Fields, v any) {
+	if v == nil {
+		return
+	}
+	n, ok := v.(float64)
+	if i, isInt := v.(int); isInt {
+		n, ok = float64(i), true
+	}
+	if !ok || n != float64(int(n)) || n < MinTimeoutMs || n > MaxTimeoutMs {
+		f.Add("timeout_ms", "The timeout must be a whole number of milliseconds from %d to %d", MinTimeoutMs, MaxTimeoutMs)
 	}
 }
 

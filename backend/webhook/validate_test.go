@@ -46,9 +46,38 @@ func TestValidate(t *testing.T) {
 		{"name missing", func(m map[string]any) { delete(m, "name") }, []string{"name"}},
 		{"name blank", func(m map[string]any) { m["name"] = "  " }, []string{"name"}},
 		{"name not string", func(m map[string]any) { m["name"] = 1.0 }, []string{"name"}},
-		{"sync type", func(m map[string]any) { m["type"] = "sync" }, []string{"type"}},
-		{"ctd type", func(m map[string]any) { m["type"] = "ctd" }, []string{"type"}},
-		{"code mode", func(m map[string]any) { m["executionMode"] = "code" }, []string{"executionMode"}},
+		{"unknown type", func(m map[string]any) { m["type"] = "blocking" }, []string{"type"}},
+		{"code mode on async", func(m map[string]any) { m["executionMode"] = "code"; m["code"] = "x" }, []string{"executionMode"}},
+		{"unknown mode", func(m map[string]any) { m["executionMode"] = "lambda" }, []string{"executionMode"}},
+		{"sync url", func(m map[string]any) { m["type"] = "sync"; m["actions"] = hookActions("Create", "Delete") }, nil},
+		{"sync with Custom", func(m map[string]any) { m["type"] = "sync" }, []string{"actions[1].action"}},
+		{"sync code", func(m map[string]any) {
+			m["type"], m["executionMode"], m["code"] = "sync", "code", "function _webhook(ctx){return {payload: ctx.payload}}"
+			m["actions"] = hookActions("Update")
+			delete(m, "url")
+		}, nil},
+		{"sync code without code", func(m map[string]any) {
+			m["type"], m["executionMode"], m["actions"] = "sync", "code", hookActions("Update")
+			delete(m, "url")
+		}, []string{"code"}},
+		{"sync code too long", func(m map[string]any) {
+			m["type"], m["executionMode"], m["actions"] = "sync", "code", hookActions("Update")
+			m["code"] = strings.Repeat("x", MaxCodeSize+1)
+		}, []string{"code"}},
+		{"sync url without url", func(m map[string]any) {
+			m["type"], m["actions"] = "sync", hookActions("Update")
+			delete(m, "url")
+		}, []string{"url"}},
+		{"ctd ignores actions and types", func(m map[string]any) {
+			m["type"] = "ctd"
+			m["actions"] = hookActions("Whatever")
+			m["content_type_definitions"] = []any{map[string]any{"content_type_definition_name": "nope"}}
+		}, nil},
+		{"ctd needs a url", func(m map[string]any) { m["type"] = "ctd"; delete(m, "url") }, []string{"url"}},
+		{"timeout ok", func(m map[string]any) { m["timeout_ms"] = 30000.0 }, nil},
+		{"timeout too long", func(m map[string]any) { m["timeout_ms"] = 30001.0 }, []string{"timeout_ms"}},
+		{"timeout fractional", func(m map[string]any) { m["timeout_ms"] = 150.5 }, []string{"timeout_ms"}},
+		{"timeout string", func(m map[string]any) { m["timeout_ms"] = "5s" }, []string{"timeout_ms"}},
 		{"url missing", func(m map[string]any) { delete(m, "url") }, []string{"url"}},
 		{"url relative", func(m map[string]any) { m["url"] = "/revalidate" }, []string{"url"}},
 		{"url ftp", func(m map[string]any) { m["url"] = "ftp://example.com/x" }, []string{"url"}},
@@ -58,8 +87,9 @@ func TestValidate(t *testing.T) {
 		{"url userinfo", func(m map[string]any) { m["url"] = "https://u:p@example.com/" }, []string{"url"}},
 		{"enabled string", func(m map[string]any) { m["enabled"] = "true" }, []string{"enabled"}},
 		{"unknown action", func(m map[string]any) {
-			m["actions"] = []any{map[string]any{"action": "Create"}, map[string]any{"action": "Publish"}}
+			m["actions"] = []any{map[string]any{"action": "Create"}, map[string]any{"action": "Explode"}}
 		}, []string{"actions[1].action"}},
+		{"publication actions", func(m map[string]any) { m["actions"] = hookActions("Publish", "Unpublish", "Archive") }, nil},
 		{"actions not array", func(m map[string]any) { m["actions"] = "Create" }, []string{"actions"}},
 		{"action item not object", func(m map[string]any) { m["actions"] = []any{"Create"} }, []string{"actions[0]"}},
 		{"unknown type", func(m map[string]any) {
@@ -81,7 +111,7 @@ func TestValidate(t *testing.T) {
 		{"everything wrong", func(m map[string]any) {
 			delete(m, "name")
 			m["url"] = "nope"
-			m["type"] = "sync"
+			m["type"] = "blocking"
 			m["headers"] = hdr("Host", "x")
 		}, []string{"headers[0].header_name", "name", "type", "url"}},
 	}
@@ -115,14 +145,22 @@ func TestValidateReservedHeaders(t *testing.T) {
 func TestValidateErrIsInvalid(t *testing.T) {
 	t.Parallel()
 	m := validObject()
-	m["type"] = "sync"
+	m["type"] = "blocking"
 	err := Validate(m, known).Err()
-	if err == nil || !strings.Contains(err.Error(), "type: Only async webhooks are supported") {
+	if err == nil || !strings.Contains(err.Error(), "type: Unknown webhook type") {
 		t.Errorf("err = %v", err)
 	}
 	if Validate(validObject(), nil).Err() != nil {
 		t.Error("nil knownTypes should accept every type")
 	}
+}
+
+func hookActions(names ...string) []any {
+	out := make([]any, len(names))
+	for i, n := range names {
+		out[i] = map[string]any{"action": n}
+	}
+	return out
 }
 
 func hdr(name, value string) []any {

@@ -9,20 +9,52 @@ package webhook
 import (
 	"fmt"
 	"slices"
+	"time"
 )
 
 // TypeName is the internal content type that webhook definitions are stored as.
 const TypeName = "_webhooks"
 
-// TypeAsync is the only webhook type Hookline runs for now: Flotiq's
-// "Content Object Changes Asynchronous (non-blocking)".
-const TypeAsync = "async"
+// Webhook types, as Flotiq stores them (spec §5.1).
+const (
+	// TypeAsync is "Content Object Changes Asynchronous (non-blocking)",
+	// the default: queued after the change commits.
+	TypeAsync = "async"
+	// TypeSync is "Content Object Changes Synchronous (block and wait for
+	// response)": run before the change is saved, and its answer decides
+	// the save (see backend/syncwebhook).
+	TypeSync = "sync"
+	// TypeCTD is "Content Type Definition Changes": queued after every
+	// type create, update and delete.
+	TypeCTD = "ctd"
+)
 
-// ModeURL is the only execution mode: the webhook POSTs to its URL.
-const ModeURL = "url"
+// Execution modes of a sync webhook: POST to its URL, or run its code
+// in-process. Async and CTD webhooks are always url.
+const (
+	ModeURL  = "url"
+	ModeCode = "code"
+)
 
-// Actions a webhook can listen for, in the order the UI offers them.
-var Actions = []string{"Create", "Update", "Delete", "Custom"}
+// Actions an async webhook can listen for, in the order the UI offers them
+// (Flotiq's order). Publish, Unpublish and Archive happen only to objects
+// of Draft & Public types.
+var Actions = []string{"Create", "Update", "Delete", "Publish", "Unpublish", "Archive", "Custom"}
+
+// SyncActions are the actions a sync webhook can listen for: the changes it
+// can block (Flotiq's PRE-CREATE, PRE-UPDATE, PRE-DELETE).
+var SyncActions = []string{"Create", "Update", "Delete"}
+
+// Timeout bounds of a sync webhook (timeout_ms), in milliseconds.
+const (
+	DefaultURLTimeoutMs  = 5000
+	DefaultCodeTimeoutMs = 2000
+	MinTimeoutMs         = 100
+	MaxTimeoutMs         = 30000
+)
+
+// MaxCodeSize bounds a code webhook's source, in bytes.
+const MaxCodeSize = 64 << 10
 
 // Header is one header the webhook adds to its requests.
 type Header struct {
@@ -49,6 +81,11 @@ type Webhook struct {
 	// TLSCAPEM is Hookline's extension: PEM certificates this webhook's
 	// https receiver may present besides those the system trusts.
 	TLSCAPEM string `json:"tlsCaPem,omitempty"`
+	// Code is a code webhook's JavaScript (executionMode code).
+	Code string `json:"code,omitempty"`
+	// TimeoutMs is Hookline's extension for sync webhooks; 0 means the
+	// mode's default (see Timeout).
+	TimeoutMs int `json:"timeoutMs,omitempty"`
 }
 
 // FromObject parses a stored `_webhooks` object. It checks shapes only (a
@@ -77,6 +114,7 @@ func FromObject(obj map[string]any) (Webhook, error) {
 	str("url", &w.URL)
 	str("signing_secret", &w.SigningSecret)
 	str("tls_ca_pem", &w.TLSCAPEM)
+	str("code", &w.Code)
 	if err != nil {
 		return Webhook{}, err
 	}
@@ -85,6 +123,17 @@ func FromObject(obj map[string]any) (Webhook, error) {
 	}
 	if w.ExecutionMode == "" {
 		w.ExecutionMode = ModeURL
+	}
+	switch v := obj["timeout_ms"].(type) {
+	case nil:
+	case float64:
+		w.TimeoutMs = int(v)
+	case int:
+		w.TimeoutMs = v
+	case int64:
+		w.TimeoutMs = int(v)
+	default:
+		return Webhook{}, fmt.Errorf("webhook %s: timeout_ms is %T, want a number", w.ID, v)
 	}
 	switch v := obj["enabled"].(type) {
 	case nil:
@@ -154,12 +203,28 @@ func listField(obj map[string]any, key, field string) ([]string, error) {
 	return out, nil
 }
 
+// Timeout is how long a sync webhook's answer is awaited: timeout_ms, or
+// the default of its mode.
+func (w Webhook) Timeout() time.Duration {
+	ms := w.TimeoutMs
+	if ms <= 0 {
+		ms = DefaultURLTimeoutMs
+		if w.ExecutionMode == ModeCode {
+			ms = DefaultCodeTimeoutMs
+		}
+	}
+	return time.Duration(min(ms, MaxTimeoutMs)) * time.Millisecond
+}
+
 // Matches reports whether a change with this action to an object of this
 // content type triggers w: w is enabled, lists the action, and either lists
 // no content types (meaning all) or lists this one. Custom deliveries are
 // matched the same way, with action "Custom".
+//
+// CTD webhooks never match an object change (see MatchesTypeChange), and
+// sync webhooks are matched here too: the caller picks the type it runs.
 func (w Webhook) Matches(action, contentType string) bool {
-	if !w.Enabled || !slices.Contains(w.Actions, action) {
+	if w.Type == TypeCTD || !w.Enabled || !slices.Contains(w.Actions, action) {
 		return false
 	}
 	return len(w.ContentTypes) == 0 || slices.Contains(w.ContentTypes, contentType)

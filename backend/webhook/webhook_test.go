@@ -259,7 +259,7 @@ func TestDefinition(t *testing.T) {
 			t.Errorf("required %s is not a property", r)
 		}
 	}
-	if !reflect.DeepEqual(props["type"]["enum"], []any{"async"}) || props["type"]["default"] != "async" {
+	if !reflect.DeepEqual(props["type"]["enum"], []any{"async", "sync", "ctd"}) || props["type"]["default"] != "async" {
 		t.Errorf("type: %v", props["type"])
 	}
 	if props["executionMode"]["default"] != "url" {
@@ -269,7 +269,7 @@ func TestDefinition(t *testing.T) {
 		t.Error("signing_secret or tls_ca_pem missing")
 	}
 	// The Flotiq export order, with Hookline's extensions last.
-	wantOrder := []string{"name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem"}
+	wantOrder := []string{"name", "type", "executionMode", "content_type_definitions", "actions", "url", "code", "headers", "enabled", "signing_secret", "tls_ca_pem", "timeout_ms"}
 	if !reflect.DeepEqual(meta.Order, wantOrder) {
 		t.Errorf("order %v", meta.Order)
 	}

@@ -59,7 +59,7 @@ type config struct {
 	samples    int
 }
 
-var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries"}
+var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries", "sync"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -178,6 +178,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		{"latency", b.partLatency},
 		{"memory", b.partMemory},
 		{"queries", b.partQueries},
+		{"sync", b.partSync}, // sync.go
 	}
 	for _, s := range steps {
 		if !cfg.runs(s.part) && !(s.part == "drain" && (cfg.runs("raw") || cfg.runs("river") || cfg.runs("batch"))) {

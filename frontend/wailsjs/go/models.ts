@@ -202,6 +202,7 @@ export namespace delivery {
 	    error: string;
 	    // Go type: time
 	    nextAttemptAt?: any;
+	    verdict?: string;
 	    messageId: string;
 	    redeliveryOf?: string;
 	    request: LogRequest;
@@ -226,6 +227,7 @@ export namespace delivery {
 	        this.responseCode = source["responseCode"];
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	        this.verdict = source["verdict"];
 	        this.messageId = source["messageId"];
 	        this.redeliveryOf = source["redeliveryOf"];
 	        this.request = this.convertValues(source["request"], LogRequest);
@@ -269,6 +271,7 @@ export namespace delivery {
 	    error: string;
 	    // Go type: time
 	    nextAttemptAt?: any;
+	    verdict?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LogSummary(source);
@@ -288,6 +291,7 @@ export namespace delivery {
 	        this.responseCode = source["responseCode"];
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	        this.verdict = source["verdict"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -318,6 +322,9 @@ export namespace demo {
 	    objects: number;
 	    inbox: string;
 	    webhookId: string;
+	    syncWebhookId: string;
+	    syncInbox: string;
+	    note: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Result(source);
@@ -329,6 +336,9 @@ export namespace demo {
 	        this.objects = source["objects"];
 	        this.inbox = source["inbox"];
 	        this.webhookId = source["webhookId"];
+	        this.syncWebhookId = source["syncWebhookId"];
+	        this.syncInbox = source["syncInbox"];
+	        this.note = source["note"];
 	    }
 	}
 
@@ -347,6 +357,9 @@ export namespace inbox {
 	    failSeed: number;
 	    failStatus: number;
 	    secret: string;
+	    syncMode: string;
+	    syncErrors: {[key: string]: string[]};
+	    syncPatch: {[key: string]: any};
 	    received: number;
 	    requestCount: number;
 	    // Go type: time
@@ -372,6 +385,9 @@ export namespace inbox {
 	        this.failSeed = source["failSeed"];
 	        this.failStatus = source["failStatus"];
 	        this.secret = source["secret"];
+	        this.syncMode = source["syncMode"];
+	        this.syncErrors = source["syncErrors"];
+	        this.syncPatch = source["syncPatch"];
 	        this.received = source["received"];
 	        this.requestCount = source["requestCount"];
 	        this.lastRequestAt = this.convertValues(source["lastRequestAt"], null);
@@ -408,6 +424,9 @@ export namespace inbox {
 	    failSeed?: number;
 	    failStatus?: number;
 	    secret: string;
+	    syncMode: string;
+	    syncErrors?: {[key: string]: string[]};
+	    syncPatch?: {[key: string]: any};
 	
 	    static createFrom(source: any = {}) {
 	        return new Input(source);
@@ -425,6 +444,9 @@ export namespace inbox {
 	        this.failSeed = source["failSeed"];
 	        this.failStatus = source["failStatus"];
 	        this.secret = source["secret"];
+	        this.syncMode = source["syncMode"];
+	        this.syncErrors = source["syncErrors"];
+	        this.syncPatch = source["syncPatch"];
 	    }
 	}
 	export class ReplayResult {
@@ -585,6 +607,7 @@ export namespace main {
 	    orderBy: string;
 	    orderDirection: string;
 	    filters: string;
+	    status: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new ObjectQuery(source);
@@ -597,6 +620,7 @@ export namespace main {
 	        this.orderBy = source["orderBy"];
 	        this.orderDirection = source["orderDirection"];
 	        this.filters = source["filters"];
+	        this.status = source["status"];
 	    }
 	}
 
@@ -655,6 +679,65 @@ export namespace settings {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace syncwebhook {
+	
+	export class CodeOutcome {
+	    verdict: string;
+	    payload?: {[key: string]: any};
+	    errors?: {[key: string]: string[]};
+	    error?: string;
+	    durationMs: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new CodeOutcome(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.verdict = source["verdict"];
+	        this.payload = source["payload"];
+	        this.errors = source["errors"];
+	        this.error = source["error"];
+	        this.durationMs = source["durationMs"];
+	    }
+	}
+	export class Template {
+	    name: string;
+	    action: string;
+	    code: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Template(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.action = source["action"];
+	        this.code = source["code"];
+	    }
+	}
+	export class TryInput {
+	    code: string;
+	    timeout_ms: number;
+	    contentType: string;
+	    objectId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TryInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.code = source["code"];
+	        this.timeout_ms = source["timeout_ms"];
+	        this.contentType = source["contentType"];
+	        this.objectId = source["objectId"];
+	    }
 	}
 
 }

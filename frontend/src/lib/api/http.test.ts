@@ -20,6 +20,7 @@ describe('HttpTransport', () => {
     const h = seen.init!.headers as Record<string, string>;
     expect(h['X-Hookline-Session']).toBe('tok123');
     expect(h['Content-Type']).toBe('application/json');
+    expect(h['X-MODE']).toBe('preview'); // the editor sees drafts
     expect(seen.init!.body).toBe('{"a":1}');
   });
   it('turns error answers into ApiError with fields', async () => {

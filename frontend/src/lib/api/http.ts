@@ -23,7 +23,9 @@ export class HttpTransport {
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = this.credentials();
+    // The UI is an editor: it sees drafts of Draft & Public types, as
+    // Flotiq's panel does with X-MODE: preview.
+    const headers: Record<string, string> = { ...this.credentials(), 'X-MODE': 'preview' };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';

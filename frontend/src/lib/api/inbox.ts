@@ -23,6 +23,12 @@ export interface Inbox {
   failStatus: number;
   /** "whsec_…", or "" when signatures are not checked. */
   secret: string;
+  /** How it answers a synchronous webhook's request: accept, modify, reject; '' for the plain answer. */
+  syncMode?: '' | 'accept' | 'modify' | 'reject';
+  /** reject: the errors, {"field":["message"]}. */
+  syncErrors?: Record<string, string[]> | null;
+  /** modify: a JSON merge patch applied to the object. */
+  syncPatch?: Record<string, unknown> | null;
   /** Requests since the script was last saved: the position failures count from. */
   received: number;
   requestCount: number;
@@ -43,6 +49,9 @@ export interface InboxInput {
   failSeed?: number;
   failStatus?: number;
   secret?: string;
+  syncMode?: '' | 'accept' | 'modify' | 'reject';
+  syncErrors?: Record<string, string[]>;
+  syncPatch?: Record<string, unknown>;
 }
 
 export type SignatureStatus = 'unchecked' | 'verified' | 'missing_headers' | 'bad_signature' | 'stale_timestamp';

@@ -74,7 +74,7 @@ export const api = {
 
   listObjects(type: string, q: ObjectQuery): Promise<ListPage<ContentObject>> {
     return isDesktop
-      ? bound(() => Bound.ListObjects(type, q) as Promise<ListPage<ContentObject>>)
+      ? bound(() => Bound.ListObjects(type, { ...q, status: q.status ?? '' }) as Promise<ListPage<ContentObject>>)
       : http().request(
           'GET',
           `/api/v1/content/${enc(type)}${qs({
@@ -83,8 +83,17 @@ export const api = {
             order_by: q.orderBy,
             order_direction: q.orderDirection,
             filters: q.filters,
+            status: q.status,
           })}`,
         );
+  },
+  /** Draft & Public: publish, unpublish or archive one object (answers nothing). */
+  setPublication(type: string, id: string, action: 'publish' | 'unpublish' | 'archive'): Promise<void> {
+    if (isDesktop) {
+      const fn = { publish: Bound.PublishObject, unpublish: Bound.UnpublishObject, archive: Bound.ArchiveObject }[action];
+      return bound(() => fn(type, id));
+    }
+    return http().request('POST', `/api/v1/content/${enc(type)}/${enc(id)}/${action}`);
   },
   getObject(type: string, id: string): Promise<ContentObject> {
     return isDesktop

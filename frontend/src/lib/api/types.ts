@@ -135,6 +135,8 @@ export interface ObjectQuery {
   orderBy: string;
   orderDirection: 'asc' | 'desc' | '';
   filters: string;
+  /** Draft & Public types only: draft, public, modified or archived; '' for all. */
+  status?: string;
 }
 
 /** Answer of batch-delete. */

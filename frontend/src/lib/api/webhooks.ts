@@ -7,14 +7,26 @@ import { bound, http, isDesktop, query } from './transport';
 import type { ListPage } from './types';
 import { curlData, shellWord } from '../shell';
 
-export const ACTIONS = ['Create', 'Update', 'Delete', 'Custom'] as const;
+/** What an async webhook can listen to, in Flotiq's order. */
+export const ACTIONS = ['Create', 'Update', 'Delete', 'Publish', 'Unpublish', 'Archive', 'Custom'] as const;
 export type Action = (typeof ACTIONS)[number];
+/** What a sync webhook can block. */
+export const SYNC_ACTIONS: readonly Action[] = ['Create', 'Update', 'Delete'];
+
+export type WebhookType = 'async' | 'sync' | 'ctd';
+export type ExecutionMode = 'url' | 'code';
 
 /** A webhook as stored: Flotiq's `_webhooks` fields plus Hookline's signing secret. */
 export interface Webhook {
   id?: string;
   name: string;
-  type: 'async';
+  type: WebhookType;
+  /** Sync webhooks only: POST to url, or run code in-process. */
+  executionMode?: ExecutionMode;
+  /** A code webhook's JavaScript, defining _webhook(ctx). */
+  code?: string;
+  /** Sync webhooks only: how long a save waits (ms); default 5000 for a URL, 2000 for code. */
+  timeout_ms?: number;
   url: string;
   enabled: boolean;
   actions: { action: Action }[];
@@ -41,6 +53,31 @@ export interface LogSummary {
   responseCode: number;
   error: string;
   nextAttemptAt?: string;
+  /** Sync webhooks only: what the answer decided. */
+  verdict?: 'accepted' | 'modified' | 'rejected' | 'failed';
+}
+
+/** A starting point for a code webhook. */
+export interface CodeTemplate {
+  name: string;
+  action: string;
+  code: string;
+}
+
+/** What a code webhook decided in a dry run. */
+export interface CodeOutcome {
+  verdict: 'accepted' | 'modified' | 'rejected' | 'failed';
+  payload?: Record<string, unknown>;
+  errors?: Record<string, string[]>;
+  error?: string;
+  durationMs: number;
+}
+
+export interface TryInput {
+  code: string;
+  timeout_ms: number;
+  contentType: string;
+  objectId: string;
 }
 
 export interface Header {
@@ -126,6 +163,18 @@ export const webhooksApi = {
     return isDesktop
       ? bound(() => Bound.Redeliver(webhookId, logId) as Promise<LogSummary>)
       : http().request('POST', `/api/v1/webhooks/${encodeURIComponent(webhookId)}/logs/${encodeURIComponent(logId)}/redeliver`);
+  },
+  /** The code webhook templates (Flotiq's three examples). */
+  codeTemplates(): Promise<CodeTemplate[]> {
+    return isDesktop
+      ? bound(() => Bound.CodeWebhookTemplates() as Promise<CodeTemplate[]>)
+      : http().request('GET', '/api/v1/webhooks/code/templates');
+  },
+  /** Runs code against a saved object; nothing is saved or logged. */
+  tryCode(input: TryInput): Promise<CodeOutcome> {
+    return isDesktop
+      ? bound(() => Bound.TryCodeWebhook(input) as Promise<CodeOutcome>)
+      : http().request('POST', '/api/v1/webhooks/code/try', input);
   },
   /**
    * Queues a Custom delivery for a saved object. Only the app's own UI can

@@ -18,6 +18,8 @@ export class ObjectList {
   orderBy = $state('internal.updatedAt');
   orderDirection = $state<'asc' | 'desc'>('desc');
   search = $state('');
+  /** Draft & Public status to show ('' for all). */
+  status = $state('');
   selected = $state<string[]>([]);
   loading = $state(false);
   error = $state<unknown>(null);
@@ -38,6 +40,7 @@ export class ObjectList {
         orderBy: this.orderBy,
         orderDirection: this.orderDirection,
         filters: titleFilter(this.search, TITLE_FIELD),
+        status: this.status,
       });
       if (seq !== this.seq) return;
       this.rows = page.data;
@@ -69,6 +72,12 @@ export class ObjectList {
 
   setSearch(q: string) {
     this.search = q;
+    this.page = 1;
+    return this.load();
+  }
+
+  setStatus(status: string) {
+    this.status = status;
     this.page = 1;
     return this.load();
   }
