@@ -19,6 +19,7 @@ import (
 	"hookline/backend/delivery"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
+	"hookline/backend/media"
 	"hookline/backend/store"
 	"hookline/backend/webhook"
 )
@@ -43,6 +44,11 @@ type Options struct {
 	Settings SettingsStore
 	// LoadDemo creates the first-run sample data.
 	LoadDemo func(ctx context.Context) (any, error)
+	// Media stores and serves the media library's files; nil disables
+	// /api/media and /image.
+	Media *media.Service
+	// MediaConfig reads and saves the media settings (upload cap).
+	MediaConfig MediaConfig
 }
 
 // Server is the HTTP side of Hookline.
@@ -88,6 +94,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.contentRoutes(mux)
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)
+	s.mediaRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

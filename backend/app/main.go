@@ -23,6 +23,7 @@ import (
 	"hookline/backend/demo"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
+	"hookline/backend/media"
 	"hookline/backend/settings"
 	"hookline/backend/store"
 	"hookline/backend/webhook"
@@ -50,6 +51,7 @@ type Main struct {
 	Delivery *delivery.Service
 	Trigger  *webhook.Trigger
 	Inbox    *inbox.Service
+	Media    *media.Service
 	Server   *api.Server
 
 	portNote string
@@ -106,11 +108,22 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		_, err := m.Content.GetType(context.Background(), name, content.GetTypeOptions{})
 		return err == nil
 	}
+	if m.Media, err = m.openMedia(); err != nil {
+		db.Close()
+		unlock()
+		return nil, err
+	}
 	m.Content = content.New(db, content.Options{
-		Hook:     hooks{m.Trigger, newContentEvents(m.Bus)},
-		Internal: []content.InternalType{webhook.InternalType(knownType)},
+		Hook:     hooks{m.Trigger, newContentEvents(m.Bus), m.Media},
+		Internal: append([]content.InternalType{webhook.InternalType(knownType)}, media.InternalTypes()...),
 	})
 	m.Trigger.SetContent(m.Content)
+	m.Media.SetContent(m.Content)
+	if err := m.sweepMedia(ctx); err != nil {
+		db.Close()
+		unlock()
+		return nil, err
+	}
 	m.Inbox = inbox.New(db, inbox.Options{Bus: m.Bus, Logger: log})
 	m.Server = api.New(api.Options{
 		DB:          db,
@@ -126,6 +139,8 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Info:        func() map[string]any { return m.Info().asMap() },
 		LoadDemo:    func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
 		Settings:    m,
+		Media:       m.Media,
+		MediaConfig: m,
 	})
 	return m, nil
 }

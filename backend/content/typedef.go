@@ -33,6 +33,7 @@ type typeDef struct {
 
 	validate func(map[string]any) errs.Fields
 	prepare  func(map[string]any)
+	newID    func() string
 }
 
 // propSet is the properties of a type, or of the items of a list property.
