@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"hookline/backend/auth"
@@ -61,8 +62,10 @@ type Server struct {
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
-	// waiting for them.
-	stop context.CancelFunc
+	// waiting for them. srvMu guards srv, stop and shut.
+	stop  context.CancelFunc
+	srvMu sync.Mutex
+	shut  bool
 }
 
 // New builds the server and its routes.
@@ -134,15 +137,24 @@ func (s *Server) Addr() string { return s.addr }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	base, stop := context.WithCancel(context.Background())
-	s.stop = stop
-	s.srv = &http.Server{
+	srv := &http.Server{
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
-	err := s.srv.Serve(ln)
+	// Serve runs on its own goroutine: Shutdown may come first (a Close
+	// right after Start), and must then keep it from serving at all.
+	s.srvMu.Lock()
+	if s.shut {
+		s.srvMu.Unlock()
+		stop()
+		return ln.Close()
+	}
+	s.srv, s.stop = srv, stop
+	s.srvMu.Unlock()
+	err := srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
 		return nil
 	}
@@ -151,9 +163,13 @@ func (s *Server) Serve(ln net.Listener) error {
 
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
-	if s.srv == nil {
+	s.srvMu.Lock()
+	s.shut = true
+	srv, stop := s.srv, s.stop
+	s.srvMu.Unlock()
+	if srv == nil {
 		return nil
 	}
-	s.stop()
-	return s.srv.Shutdown(ctx)
+	stop()
+	return srv.Shutdown(ctx)
 }
