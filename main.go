@@ -41,6 +41,13 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
 		return 1
 	}
+	if cfg.Mode == "export" || cfg.Mode == "import" {
+		if err := app.RunTransfer(context.Background(), cfg, os.Stdout, log); err != nil {
+			fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	if cfg.Mode == "serve" {
 		if err := app.Serve(context.Background(), cfg, dist, os.Stdout, log); err != nil {
 			fmt.Fprintf(os.Stderr, "hookline: %v\n", err)

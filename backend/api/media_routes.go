@@ -28,7 +28,10 @@ type MediaConfig interface {
 // public image route. /image needs no key, as on Flotiq, so that <img> tags
 // of a site under development work; it serves only files of `_media`
 // objects, by id.
-func (s *Server) mediaRoutes(mux *http.ServeMux) { s.mediaRoutesWith(mux, s.authed) }
+func (s *Server) mediaRoutes(mux *http.ServeMux) {
+	s.mediaRoutesWith(mux, s.authed)
+	s.transferRoutes(mux, s.uiOnly, s.authed)
+}
 
 func (s *Server) mediaRoutesWith(mux *http.ServeMux, authed func(http.Handler) http.Handler) {
 	if s.opts.Media == nil {
@@ -61,6 +64,7 @@ func (s *Server) WindowHandler() http.Handler {
 		})
 	}
 	s.mediaRoutesWith(mux, window)
+	s.transferRoutes(mux, window, window)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "Not found"})
 	})

@@ -50,6 +50,8 @@ type Options struct {
 	Media *media.Service
 	// MediaConfig reads and saves the media settings (upload cap).
 	MediaConfig MediaConfig
+	// Transfers runs .flotiq imports and exports for Settings.
+	Transfers Transfers
 }
 
 // Server is the HTTP side of Hookline.
@@ -98,6 +100,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)
 	s.mediaRoutes(mux)
+	s.openAPIRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

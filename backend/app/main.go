@@ -55,6 +55,8 @@ type Main struct {
 	Server   *api.Server
 
 	portNote string
+	// transfers runs .flotiq imports and exports (see transfer.go).
+	transfers transfers
 	// delivery is the configuration the pool runs with: flags, else
 	// Settings, else defaults.
 	delivery settings.Parsed
@@ -106,7 +108,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	m.Trigger = webhook.NewTrigger(db, m.Delivery)
 	knownType := func(name string) bool {
 		_, err := m.Content.GetType(context.Background(), name, content.GetTypeOptions{})
-		return err == nil
+		return err == nil || m.transfers.importing(name)
 	}
 	if m.Media, err = m.openMedia(); err != nil {
 		db.Close()
@@ -141,6 +143,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Settings:    m,
 		Media:       m.Media,
 		MediaConfig: m,
+		Transfers:   m,
 	})
 	return m, nil
 }

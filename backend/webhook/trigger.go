@@ -57,6 +57,9 @@ func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) 
 		t.invalidate()
 		return nil
 	}
+	if silenced(ctx) {
+		return nil
+	}
 	// Internal types (names starting with "_") are system data, not
 	// content, except the media library's: Flotiq sends webhooks for media
 	// and tag objects like any other.
