@@ -39,19 +39,24 @@ export class MediaLibrary {
     return Math.max(1, Math.ceil(this.total / MEDIA_PAGE));
   }
 
+  private seq = 0;
+
+  /** Loads the page for the current filters; an answer overtaken by a later load is dropped. */
   async load(): Promise<void> {
+    const mine = ++this.seq;
     this.loading = true;
     this.error = null;
     const q: MediaQuery = { page: this.page, limit: MEDIA_PAGE, search: this.search.trim(), kind: this.kind, tag: this.tag };
     try {
       const p = await media.list(q);
+      if (mine !== this.seq) return;
       this.items = p.data;
       this.total = p.total_count;
       for (const m of p.data) mediaCache.put(m);
     } catch (e) {
-      this.error = e;
+      if (mine === this.seq) this.error = e;
     } finally {
-      this.loading = false;
+      if (mine === this.seq) this.loading = false;
     }
   }
 
