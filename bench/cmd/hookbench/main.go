@@ -57,7 +57,7 @@ type config struct {
 	samples    int
 }
 
-var partNames = []string{"raw", "drain", "e2e", "latency", "memory", "queries"}
+var partNames = []string{"raw", "drain", "e2e", "latency", "memory", "queries", "media"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -171,6 +171,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		{"latency", b.partLatency},
 		{"memory", b.partMemory},
 		{"queries", b.partQueries},
+		{"media", b.partMedia},
 	}
 	for _, s := range steps {
 		if !cfg.runs(s.part) && !(s.part == "drain" && cfg.runs("raw")) {
