@@ -7,7 +7,8 @@
 // $MEDIA_SHOTS (default /tmp/media-shots).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { startHookline } from '../lib/hookline.mjs';
@@ -270,6 +271,49 @@ test('deleting media that an object uses is refused, naming the object', async (
   const img = await fetch(hl.url + notes.url);
   assert.equal(img.status, 404);
   assert.equal((await img.json()).message, 'Not found');
+});
+
+test('Settings exports a .flotiq folder and another Hookline imports it whole', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'hookline-flotiq-')), '.flotiq');
+  await page.goto(hl.url + '/#/settings');
+  await page.fill('[data-testid="transfer-dir"]', dir);
+  await page.click('[data-testid="transfer-export"]');
+  const status = page.locator('[data-testid="transfer-status"][data-state="done"]');
+  await status.waitFor();
+  assert.match(await status.innerText(), /Exported 4 types, \d+ objects, 5 files/);
+  const exported = readdirSync(join(dir, 'InternalContentTypeMedia')).filter((f) => f.startsWith('_media-')).sort();
+  assert.equal(exported.length, 5);
+  await page.setViewportSize({ width: 880, height: 900 });
+  await page.locator('[data-testid="transfer"]').screenshot({ path: join(shots, 'transfer-880-light.png') });
+  await page.setViewportSize({ width: 1280, height: 860 });
+
+  const other = await startHookline();
+  try {
+    const page2 = await browser.newPage();
+    await page2.goto(other.url + '/#/settings');
+    await page2.fill('[data-testid="transfer-dir"]', dir);
+    await page2.click('[data-testid="transfer-import"]');
+    const done = page2.locator('[data-testid="transfer-status"][data-state="done"]');
+    await done.waitFor();
+    assert.match(await done.innerText(), /Imported 1 types, \d+ objects, 5 files/);
+    const rest2 = await restClient(other.url);
+    const g = (await rest2.get('/api/v1/content/gallery')).body.data[0];
+    assert.deepEqual(g.images, gallery.images);
+    for (const f of exported) {
+      const [id, ext] = [f.slice(0, f.lastIndexOf('.')), f.slice(f.lastIndexOf('.') + 1)];
+      const a = Buffer.from(await (await fetch(`${hl.url}/image/0x0/${id}.${ext}`)).arrayBuffer());
+      const b = Buffer.from(await (await fetch(`${other.url}/image/0x0/${id}.${ext}`)).arrayBuffer());
+      assert.ok(a.equals(b) && a.equals(readFileSync(join(dir, 'InternalContentTypeMedia', f))), `${f} differs`);
+    }
+    // A second import of the same folder is refused whole.
+    await page2.click('[data-testid="transfer-import"]');
+    const failed = page2.locator('[data-testid="transfer-status"][data-state="error"]');
+    await failed.waitFor();
+    assert.match(await failed.innerText(), /exists already/);
+    await page2.close();
+  } finally {
+    await other.stop();
+  }
 });
 
 test('no errors in the page', () => {
