@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 
 	"hookline/backend/errs"
@@ -187,7 +188,7 @@ func RunTransfer(ctx context.Context, cfg Config, stdout io.Writer, log *slog.Lo
 	verb := map[string]string{"export": "Exported", "import": "Imported"}[cfg.Mode]
 	fmt.Fprintf(stdout, "%s %d types, %d objects and %d media files (%s).\n", verb, st.Types, st.Objects, st.Files, dir)
 	if len(st.Skipped) > 0 {
-		fmt.Fprintf(stdout, "Skipped internal types Hookline does not have: %v\n", st.Skipped)
+		fmt.Fprintf(stdout, "Left out (internal types Hookline does not have, webhooks its rules refuse):\n  %s\n", strings.Join(st.Skipped, "\n  "))
 	}
 	return nil
 }

@@ -30,3 +30,41 @@ func inlineRefs(v any) any {
 	}
 	return v
 }
+
+// withoutNullTypes drops `"type": null` from a definition's schema. Flotiq's
+// own exports carry it beside a relation's $ref (the
+// flotiq/flotiq-demo-blog-nextjs starter: `"items": {"$ref": …, "type":
+// null}`); a null type says nothing, and JSON Schema would refuse it.
+func withoutNullTypes(def map[string]any) map[string]any {
+	sd, ok := def["schemaDefinition"].(map[string]any)
+	if !ok {
+		return def
+	}
+	out := make(map[string]any, len(def))
+	for k, v := range def {
+		out[k] = v
+	}
+	out["schemaDefinition"] = dropNullTypes(sd)
+	return out
+}
+
+func dropNullTypes(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if k == "type" && e == nil {
+				continue
+			}
+			out[k] = dropNullTypes(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = dropNullTypes(e)
+		}
+		return out
+	}
+	return v
+}

@@ -29,3 +29,17 @@ func TestResolveRefInlinesDataSource(t *testing.T) {
 		t.Errorf("plain GET lost the $ref: %s", b)
 	}
 }
+
+// A relation exported by Flotiq with "type": null beside its $ref imports.
+func TestNullTypeBesideRefIsAccepted(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t)
+	def := mustJSON(t, `{"name":"author","label":"Author","schemaDefinition":{"type":"object","allOf":[{"$ref":"#/components/schemas/AbstractContentTypeSchemaDefinition"},{"type":"object","properties":{"name":{"type":"string"},"avatar":{"type":"array","items":{"$ref":"#/components/schemas/DataSource","type":null}}}}],"required":[],"additionalProperties":false},"metaDefinition":{"order":["name","avatar"],"propertiesConfig":{"name":{"label":"Name","inputType":"text","unique":false},"avatar":{"label":"Avatar","inputType":"datasource","unique":false,"validation":{"relationContenttype":"author"}}}}}`)
+	out, err := s.CreateType(context.Background(), def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(out); strings.Contains(string(b), `"type":null`) {
+		t.Errorf("stored definition keeps the null type: %s", b)
+	}
+}

@@ -125,6 +125,7 @@ var serverKeys = []string{"id", "internal", "createdAt", "updatedAt", "deletedAt
 // properties), but must still parse and compile.
 func parseType(def map[string]any, internal bool) (*typeDef, errs.Fields) {
 	f := errs.Fields{}
+	def = withoutNullTypes(def)
 	raw := cloneMap(def)
 	for _, k := range serverKeys {
 		delete(raw, k)

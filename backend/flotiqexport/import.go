@@ -16,6 +16,7 @@ import (
 	"hookline/backend/content"
 	"hookline/backend/errs"
 	"hookline/backend/media"
+	"hookline/backend/webhook"
 )
 
 // maxLine bounds one object line (Flotiq caps an object at 1 MB).
@@ -221,6 +222,7 @@ func Import(ctx context.Context, dir string, opts Options) (Stats, error) {
 		order = append(order, t["name"].(string))
 	}
 	order = append(order, "_webhooks")
+	b.objects["_webhooks"], st.Skipped = keepValidWebhooks(ctx, b, opts, st.Skipped)
 	for _, name := range order {
 		if items := b.objects[name]; len(items) > 0 {
 			plan.Objects = append(plan.Objects, content.ImportObjects{Type: name, Items: items})
@@ -238,4 +240,42 @@ func Import(ctx context.Context, dir string, opts Options) (Stats, error) {
 	st.Types, st.Objects, st.Files = res.Types, res.Objects, len(placed)
 	opts.report(PhaseDone, 1, 1)
 	return st, nil
+}
+
+// keepValidWebhooks leaves out the webhooks Hookline's rules refuse (Flotiq
+// accepts relative URLs such as "/revalidate"; Hookline sends only to
+// absolute http(s) ones), naming each in skipped, instead of refusing the
+// whole import: Flotiq's own CLI does not import webhooks at all.
+func keepValidWebhooks(ctx context.Context, b *bundle, opts Options, skipped []string) ([]map[string]any, []string) {
+	known := func(name string) bool {
+		for _, t := range b.types {
+			if t["name"] == name {
+				return true
+			}
+		}
+		_, err := opts.Content.GetType(ctx, name, content.GetTypeOptions{})
+		return err == nil
+	}
+	var kept []map[string]any
+	for _, w := range b.objects["_webhooks"] {
+		f := webhook.Validate(w, known)
+		if len(f) == 0 {
+			kept = append(kept, w)
+			continue
+		}
+		var why []string
+		for k, msgs := range f {
+			why = append(why, k+": "+strings.Join(msgs, ", "))
+		}
+		sort.Strings(why)
+		skipped = append(skipped, fmt.Sprintf("webhook %s (%s)", idOf(w), strings.Join(why, "; ")))
+	}
+	return kept, skipped
+}
+
+func idOf(o map[string]any) string {
+	if id, ok := o["id"].(string); ok {
+		return id
+	}
+	return "without id"
 }

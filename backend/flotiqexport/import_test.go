@@ -122,3 +122,28 @@ func TestImportSilencesWebhooks(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Flotiq accepts webhooks with relative URLs; Hookline leaves those out,
+// says so, and imports the rest.
+func TestImportLeavesOutWebhooksHooklineRefuses(t *testing.T) {
+	t.Parallel()
+	src := fixture(t, nil)
+	p := filepath.Join(src, "InternalContentTypeWebhooks", "contentObjectWebhooks.json")
+	b, _ := os.ReadFile(p)
+	b = append(b, []byte("\n"+`{"id":"_webhooks-2","name":"Revalidate","url":"/revalidate","enabled":true,"actions":[{"action":"Create"}]}`)...)
+	os.WriteFile(p, b, 0o600)
+	m := openApp(t)
+	st, err := m.Import(context.Background(), src, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Skipped) != 1 || !strings.Contains(st.Skipped[0], "_webhooks-2") || !strings.Contains(st.Skipped[0], "url") {
+		t.Errorf("skipped = %v", st.Skipped)
+	}
+	if status, _ := get(t, m, "/api/v1/content/_webhooks/_webhooks-2"); status != 404 {
+		t.Errorf("the refused webhook was imported: %d", status)
+	}
+	if status, _ := get(t, m, "/api/v1/content/_webhooks/_webhooks-167011"); status != 200 {
+		t.Errorf("the valid webhook is missing: %d", status)
+	}
+}
