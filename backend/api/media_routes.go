@@ -6,7 +6,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -181,13 +180,16 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Content-Type", rd.ContentType)
 	h.Set("ETag", rd.ETag)
 	h.Set("Cache-Control", "public, max-age=86400")
-	if rd.Sandbox {
-		// An SVG can carry script; sandboxed it runs nowhere, even opened
-		// directly on the UI's origin.
-		h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'")
-	}
+	// Every file gets a sandboxing policy: an SVG can carry script, and a
+	// file opened directly must not run anything on the UI's origin. It
+	// does not affect <img> tags.
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'")
 	if rd.Attachment {
-		h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(rd.FileName))
+		cd := mime.FormatMediaType("attachment", map[string]string{"filename": rd.FileName})
+		if cd == "" { // a name it cannot encode
+			cd = "attachment"
+		}
+		h.Set("Content-Disposition", cd)
 	}
 	http.ServeContent(w, r, "", rd.ModTime, f)
 	return nil

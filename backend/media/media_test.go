@@ -2,6 +2,8 @@ package media_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"mime"
 	"encoding/binary"
 	"hash/crc32"
 	"os"
@@ -233,5 +235,32 @@ func TestDecompressionBombIsRefused(t *testing.T) {
 	// The original is still served as bytes, never decoded.
 	if r := e.get("/image/0x0/" + obj["id"].(string) + ".png"); r.status != 200 {
 		t.Errorf("bomb original = %d", r.status)
+	}
+}
+
+// The stored mimeType and fileName can be edited through the content API;
+// neither can make a file render inline or inject header parameters.
+func TestEditedMetadataCannotMakeFilesInline(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	obj := e.uploadFile("x.png", pngBytes(t, gradient(8, 8)), "image")
+	id := obj["id"].(string)
+	for _, mt := range []string{"text/html", "image/svg+xml; charset=x", "application/xhtml+xml"} {
+		obj["mimeType"] = mt
+		obj["fileName"] = `evil.html"; filename=evil.html; x=`
+		delete(obj, "internal")
+		b, _ := json.Marshal(obj)
+		if r := e.do("PUT", "/api/v1/content/_media/"+id, string(b)); r.status != 200 {
+			t.Fatalf("PUT = %d %s", r.status, r.body)
+		}
+		r := e.get("/image/0x0/" + id + ".png")
+		cd := r.header.Get("Content-Disposition")
+		disp, params, err := mime.ParseMediaType(cd)
+		if r.status != 200 || r.header.Get("Content-Type") != "application/octet-stream" || err != nil || disp != "attachment" || params["filename"] != obj["fileName"] || len(params) != 1 {
+			t.Errorf("mimeType %q: %d %q %q %v %v", mt, r.status, r.header.Get("Content-Type"), cd, params, err)
+		}
+		if !strings.HasPrefix(r.header.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("no sandbox CSP: %v", r.header)
+		}
 	}
 }

@@ -34,8 +34,8 @@ type Rendition struct {
 	// Attachment is true for anything a browser should not render inline
 	// on the UI's origin (non-images).
 	Attachment bool
-	// Sandbox is true for SVG: it is served with a CSP sandbox so that
-	// scripts inside it never run on the UI's origin.
+	// Sandbox is true for SVG, which can carry script. (The HTTP handler
+	// sends a CSP sandbox with every file anyway.)
 	Sandbox bool
 }
 
@@ -86,10 +86,13 @@ func (s *Service) Open(ctx context.Context, w, h int, key string) (Rendition, er
 		return Rendition{}, notFound()
 	}
 	r := Rendition{Path: orig, ContentType: mimeType, FileName: fileName, ModTime: fi.ModTime()}
+	// The stored mimeType can be edited through the content API, so only
+	// the exact types Hookline accepts are shown inline; anything else is
+	// a download.
 	switch {
 	case mimeType == "image/svg+xml":
 		r.Sandbox = true
-	case !strings.HasPrefix(mimeType, "image/"):
+	case !inline[mimeType]:
 		r.Attachment = true
 		r.ContentType = "application/octet-stream"
 		if allowedServe[mimeType] {
@@ -105,6 +108,9 @@ func (s *Service) Open(ctx context.Context, w, h int, key string) (Rendition, er
 	}
 	return s.rendition(r, id, mimeType, w, h)
 }
+
+// inline are the types a browser may show in place.
+var inline = map[string]bool{"image/gif": true, "image/png": true, "image/jpeg": true, "image/bmp": true, "image/webp": true, "image/x-icon": true, "image/svg+xml": true}
 
 // allowedServe are the non-image types served with their own Content-Type
 // (always as attachments).
