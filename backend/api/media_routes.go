@@ -43,6 +43,8 @@ func (s *Server) mediaRoutesWith(mux *http.ServeMux, authed func(http.Handler) h
 	s.handle(mux, "GET /image/{size}/{key}", open, s.serveImage)
 	// The SEO form /image/{w}x{h}/{id}/{anyName}.{ext} (spec §3.1).
 	s.handle(mux, "GET /image/{size}/{id}/{name}", open, s.serveImage)
+	// A variant: /image/{w}x{h}/{id}/{fileName}.{ext}/variant/{name} (spec §3.1).
+	s.handle(mux, "GET /image/{size}/{id}/{name}/variant/{variant}", open, s.serveImage)
 	// Anything else under /image is a JSON 404, never the UI's page: Flotiq's
 	// CLI takes any 2xx as "the file is there".
 	s.handle(mux, "/image/", open, func(w http.ResponseWriter, r *http.Request) error {
@@ -167,7 +169,12 @@ func (s *Server) serveImage(w http.ResponseWriter, r *http.Request) error {
 	if id := r.PathValue("id"); id != "" {
 		key = id + path.Ext(r.PathValue("name"))
 	}
-	rd, err := s.opts.Media.Open(r.Context(), width, height, key)
+	var rd media.Rendition
+	if v := r.PathValue("variant"); v != "" {
+		rd, err = s.opts.Media.OpenVariant(r.Context(), width, height, key, v)
+	} else {
+		rd, err = s.opts.Media.Open(r.Context(), width, height, key)
+	}
 	if err != nil {
 		return err
 	}

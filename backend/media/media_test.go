@@ -2,10 +2,10 @@ package media_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"mime"
 	"encoding/binary"
+	"encoding/json"
 	"hash/crc32"
+	"mime"
 	"os"
 	"path/filepath"
 	"regexp"

@@ -62,6 +62,20 @@ func notFound() error { return errs.New(errs.NotFound, "Not found") }
 // caching it on first use. An unknown key, an extension that is not the
 // object's, or an object without its file is "Not found".
 func (s *Service) Open(ctx context.Context, w, h int, key string) (Rendition, error) {
+	return s.open(ctx, w, h, key, "")
+}
+
+// OpenVariant is Open of one of the object's variants (spec §3.3): its trim
+// is cut first, then the result is sized as Open sizes. An unknown variant
+// name, or a variant of a file that is not a raster image, is "Not found".
+func (s *Service) OpenVariant(ctx context.Context, w, h int, key, variant string) (Rendition, error) {
+	if variant == "" {
+		return Rendition{}, notFound()
+	}
+	return s.open(ctx, w, h, key, variant)
+}
+
+func (s *Service) open(ctx context.Context, w, h int, key, variant string) (Rendition, error) {
 	dot := strings.LastIndexByte(key, '.')
 	if dot < 0 || !ValidID(key[:dot]) {
 		return Rendition{}, notFound()
@@ -103,10 +117,19 @@ func (s *Service) Open(ctx context.Context, w, h int, key string) (Rendition, er
 	// upload always gets a fresh one), so id, size and the file's time
 	// identify the bytes.
 	r.ETag = fmt.Sprintf(`"%s-%dx%d-%x"`, id, w, h, fi.ModTime().UnixNano())
-	if (w == 0 && h == 0) || !rasters[mimeType] {
+	var cut *trim
+	if variant != "" {
+		t, ok := findVariant(obj, variant)
+		if !ok || !rasters[mimeType] {
+			return Rendition{}, notFound()
+		}
+		cut = &t
+		r.ETag = fmt.Sprintf(`"%s-%dx%d-%s-%x"`, id, w, h, t.key(), fi.ModTime().UnixNano())
+	}
+	if (w == 0 && h == 0 && cut == nil) || !rasters[mimeType] {
 		return r, nil
 	}
-	return s.rendition(r, id, mimeType, w, h)
+	return s.rendition(r, id, mimeType, w, h, cut)
 }
 
 // inline are the types a browser may show in place.
@@ -116,7 +139,7 @@ var inline = map[string]bool{"image/gif": true, "image/png": true, "image/jpeg":
 // (always as attachments).
 var allowedServe = map[string]bool{"application/pdf": true, "application/json": true, "text/plain": true}
 
-func (s *Service) rendition(r Rendition, id, mimeType string, w, h int) (Rendition, error) {
+func (s *Service) rendition(r Rendition, id, mimeType string, w, h int, cut *trim) (Rendition, error) {
 	f, err := os.Open(r.Path)
 	if err != nil {
 		return Rendition{}, notFound()
@@ -130,14 +153,18 @@ func (s *Service) rendition(r Rendition, id, mimeType string, w, h int) (Renditi
 		return Rendition{}, errs.New(errs.Invalid, "The image is too large to resize (%d×%d pixels; the limit is %d pixels). Use 0x0 for the original.", cfg.Width, cfg.Height, s.opts.MaxPixels)
 	}
 	tw, th, crop := target(cfg.Width, cfg.Height, w, h)
-	if tw == cfg.Width && th == cfg.Height && !crop {
+	if tw == cfg.Width && th == cfg.Height && !crop && cut == nil {
 		return r, nil // nothing to do: never upscale
 	}
 	outType := mimeType
 	if outType == "image/bmp" || outType == "image/webp" {
 		outType = "image/png" // no encoder for these in the standard library or x/image
 	}
-	cached := filepath.Join(s.opts.Dir, "cache", fmt.Sprintf("%dx%d", w, h), id)
+	sizeDir := fmt.Sprintf("%dx%d", w, h)
+	if cut != nil {
+		sizeDir += "-" + cut.key() // the trim's values: an edited variant gets a new entry
+	}
+	cached := filepath.Join(s.opts.Dir, "cache", sizeDir, id)
 	r.Path, r.ContentType = cached, outType
 	if fi, err := os.Stat(cached); err == nil {
 		r.ModTime = fi.ModTime()
@@ -153,11 +180,17 @@ func (s *Service) rendition(r Rendition, id, mimeType string, w, h int) (Renditi
 	if err != nil {
 		return Rendition{}, errs.New(errs.Invalid, "The stored image cannot be decoded: %v", err)
 	}
+	if cut != nil {
+		// Trim runs before resizing, on the upright pixels.
+		img = imaging.Crop(img, cut.rect(img.Bounds()))
+	}
 	// Orientation may have swapped the sides; compute again on the pixels.
 	b := img.Bounds()
 	tw, th, crop = target(b.Dx(), b.Dy(), w, h)
 	var out image.Image
-	if crop {
+	if w == 0 && h == 0 {
+		out = img // a variant at 0x0: the trim alone
+	} else if crop {
 		out = imaging.Fill(img, tw, th, imaging.Center, imaging.Lanczos)
 	} else {
 		out = imaging.Resize(img, tw, th, imaging.Lanczos)

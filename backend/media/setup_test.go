@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -223,3 +224,5 @@ func decodeSize(t *testing.T, b []byte) (int, int) {
 }
 
 func decodeImage(b []byte) (image.Image, string, error) { return image.Decode(bytes.NewReader(b)) }
+
+func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }

@@ -145,6 +145,23 @@ test('the edit panel saves alt text and tags; the tag filter finds it', async ()
   const tag = (await rest.get('/api/v1/content/_tag')).body.data[0];
   assert.equal(tag.name, 'hero');
   assert.equal(saved.tags[0].dataUrl, '/api/v1/content/_tag/' + tag.id);
+  // A variant: a 60x40 box from (10, 20), served trimmed.
+  await page.click('text=Add variant');
+  const row = page.locator('[data-testid="variant-row"]').first();
+  await row.locator('input').first().fill('thumb');
+  const nums = row.locator('input[type="number"]');
+  for (const [i, v] of [[0, '20'], [1, '10'], [2, '60'], [3, '40']]) await nums.nth(i).fill(v);
+  await page.click('[data-testid="media-save"]');
+  const open = page.locator('[data-testid="variant-open"]');
+  await open.waitFor();
+  const size = await page.evaluate(async (src) => {
+    const img = new Image();
+    img.src = src;
+    await img.decode();
+    return [img.naturalWidth, img.naturalHeight];
+  }, await open.getAttribute('href'));
+  assert.deepEqual(size, [60, 40]);
+  assert.deepEqual((await rest.get('/api/v1/content/_media/' + red.id)).body.variants, [{ name: 'thumb', trim: { top: 20, left: 10, width: 60, height: 40 } }]);
   await page.selectOption('[data-testid="media-tag"]', tag.id);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="media-card"]').length === 1);
   await page.selectOption('[data-testid="media-tag"]', '');

@@ -19,3 +19,10 @@ describe('media helpers', () => {
     expect(formatSize(1_250_000)).toBe('1.3 MB');
   });
 });
+
+describe('variant URLs', () => {
+  it('names the variant after the file part', async () => {
+    const { variantUrl } = await import('./media');
+    expect(variantUrl({ id: '_media-1', extension: 'png' }, 'thumb', 100)).toBe('/image/100x0/_media-1/_media-1.png/variant/thumb');
+  });
+});

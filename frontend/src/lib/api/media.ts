@@ -97,6 +97,12 @@ export function imageUrl(m: Pick<MediaObject, 'id' | 'extension'>, w = 0, h = 0)
   return `/image/${w}x${h}/${encodeURIComponent(m.id)}.${encodeURIComponent(m.extension)}`;
 }
 
+/** URL of a variant (its trim, then sized): /image/{w}x{h}/{id}/{name}.{ext}/variant/{variant}. */
+export function variantUrl(m: Pick<MediaObject, 'id' | 'extension'>, variant: string, w = 0, h = 0): string {
+  const e = encodeURIComponent;
+  return `/image/${w}x${h}/${e(m.id)}/${e(m.id)}.${e(m.extension)}/variant/${e(variant)}`;
+}
+
 /** Whether the browser can show this media as a picture. */
 export function isPicture(m: MediaObject): boolean {
   return m.type === 'image' && m.mimeType.startsWith('image/');
