@@ -41,6 +41,13 @@ func run() int {
 		fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
 		return 1
 	}
+	if cfg.Mode == "export" || cfg.Mode == "import" {
+		if err := app.RunTransfer(context.Background(), cfg, os.Stdout, log); err != nil {
+			fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
+			return 1
+		}
+		return 0
+	}
 	if cfg.Mode == "serve" {
 		if err := app.Serve(context.Background(), cfg, dist, os.Stdout, log); err != nil {
 			fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
@@ -74,12 +81,15 @@ func runDesktop(cfg app.Config, dist fs.FS, log *slog.Logger) error {
 	log.Info("Hookline API listening", slog.String("url", m.URL()))
 	ui := NewApp(m)
 	return wails.Run(&options.App{
-		Title:            "Hookline",
-		Width:            1200,
-		Height:           800,
-		MinWidth:         880,
-		MinHeight:        560,
-		AssetServer:      &assetserver.Options{Assets: dist},
+		Title:     "Hookline",
+		Width:     1200,
+		Height:    800,
+		MinWidth:  880,
+		MinHeight: 560,
+		// Handler answers what the assets do not have: the media routes
+		// (/image/…, POST /api/media), so <img> tags and uploads work in
+		// the window as in a browser.
+		AssetServer:      &assetserver.Options{Assets: dist, Handler: m.Server.WindowHandler()},
 		BackgroundColour: &options.RGBA{R: 247, G: 247, B: 248, A: 255},
 		OnStartup:        ui.startup,
 		OnShutdown:       ui.shutdown,

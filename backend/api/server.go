@@ -22,6 +22,7 @@ import (
 	"hookline/backend/delivery"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
+	"hookline/backend/media"
 	"hookline/backend/store"
 	"hookline/backend/syncwebhook"
 	"hookline/backend/webhook"
@@ -51,6 +52,13 @@ type Options struct {
 	LoadDemo func(ctx context.Context) (any, error)
 	// Limits of the listener; zero fields get the defaults below.
 	Limits Limits
+	// Media stores and serves the media library's files; nil disables
+	// /api/media and /image.
+	Media *media.Service
+	// MediaConfig reads and saves the media settings (upload cap).
+	MediaConfig MediaConfig
+	// Transfers runs .flotiq imports and exports for Settings.
+	Transfers Transfers
 }
 
 // Limits bound what one client can hold of the server. Reading a request
@@ -126,10 +134,10 @@ type Server struct {
 	srv     *http.Server
 	addr    string
 	// stop ends long-lived streams (SSE) so that Shutdown is not held up
-	// waiting for them. srvMu guards srv and stop: Serve sets them on its
-	// own goroutine while Shutdown may already be called.
+	// waiting for them. srvMu guards srv, stop and shut.
 	stop  context.CancelFunc
 	srvMu sync.Mutex
+	shut  bool
 }
 
 // New builds the server and its routes.
@@ -164,6 +172,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.inboxRoutes(mux)
 	s.webhookRoutes(mux)
 	s.syncWebhookRoutes(mux)
+	s.mediaRoutes(mux)
+	s.openAPIRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))
@@ -216,8 +226,15 @@ func (s *Server) Serve(ln net.Listener) error {
 		MaxHeaderBytes:    s.opts.Limits.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	// Serve runs on its own goroutine: Shutdown may come first (a Close
+	// right after Start), and must then keep it from serving at all.
 	s.srvMu.Lock()
-	s.stop, s.srv = stop, srv
+	if s.shut {
+		s.srvMu.Unlock()
+		stop()
+		return ln.Close()
+	}
+	s.srv, s.stop = srv, stop
 	s.srvMu.Unlock()
 	err := srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -229,6 +246,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown stops accepting requests and waits for those in flight.
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.srvMu.Lock()
+	s.shut = true
 	srv, stop := s.srv, s.stop
 	s.srvMu.Unlock()
 	if srv == nil {

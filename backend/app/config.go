@@ -39,6 +39,10 @@ type Config struct {
 	// Limits of the HTTP server (timeouts, caps); zero fields get defaults.
 	// Not a flag: embedders and tests set it.
 	Limits api.Limits
+	// TransferDir is the .flotiq folder of `export DIR` / `import DIR`.
+	TransferDir string
+	// KeepWebhooks lets `import` queue webhook deliveries.
+	KeepWebhooks bool
 }
 
 // MinAPIKeyLength is the shortest key accepted from HOOKLINE_API_KEY. The
@@ -54,6 +58,10 @@ var ErrUsage = errors.New("usage")
 const Usage = `Usage:
   hookline [--data DIR]            open the desktop editor
   hookline serve [flags]           run headless: the UI in a browser, the REST API and the workers
+  hookline export [--data DIR] FOLDER
+                                   write types, objects, media files and webhooks as a .flotiq folder
+  hookline import [--data DIR] [--keep-webhooks] FOLDER
+                                   add a .flotiq folder, all or nothing (webhooks stay quiet unless --keep-webhooks)
 
 Serve flags:
   --addr HOST:PORT     listen address (default 127.0.0.1:8717; 127.0.0.1:0 picks a free port)
@@ -74,11 +82,13 @@ Environment:
 func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
 	cfg := Config{Mode: "desktop", Addr: DefaultAddr, AddrFallback: true}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		if args[0] != "serve" {
+		switch args[0] {
+		case "serve", "export", "import":
+		default:
 			fmt.Fprintf(stderr, "hookline: unknown command %q\n\n%s", args[0], Usage)
 			return cfg, ErrUsage
 		}
-		cfg.Mode, cfg.AddrFallback = "serve", false
+		cfg.Mode, cfg.AddrFallback = args[0], false
 		args = args[1:]
 	}
 	fs := flag.NewFlagSet("hookline", flag.ContinueOnError)
@@ -95,6 +105,9 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 		fs.DurationVar(&timeout, "timeout", 0, "")
 		fs.StringVar(&retries, "retry-delays", "", "")
 	}
+	if cfg.Mode == "import" {
+		fs.BoolVar(&cfg.KeepWebhooks, "keep-webhooks", false, "")
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stderr, Usage)
@@ -103,7 +116,13 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 		fmt.Fprintf(stderr, "hookline: %v\n\n%s", err, Usage)
 		return cfg, ErrUsage
 	}
-	if fs.NArg() > 0 {
+	if cfg.Mode == "export" || cfg.Mode == "import" {
+		if fs.NArg() != 1 {
+			fmt.Fprintf(stderr, "hookline: %s needs one FOLDER argument\n\n%s", cfg.Mode, Usage)
+			return cfg, ErrUsage
+		}
+		cfg.TransferDir = fs.Arg(0)
+	} else if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "hookline: unexpected argument %q\n\n%s", fs.Arg(0), Usage)
 		return cfg, ErrUsage
 	}

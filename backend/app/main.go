@@ -23,6 +23,7 @@ import (
 	"hookline/backend/demo"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
+	"hookline/backend/media"
 	"hookline/backend/settings"
 	"hookline/backend/store"
 	"hookline/backend/syncwebhook"
@@ -52,9 +53,12 @@ type Main struct {
 	Trigger  *webhook.Trigger
 	Sync     *syncwebhook.Runner
 	Inbox    *inbox.Service
+	Media    *media.Service
 	Server   *api.Server
 
 	portNote string
+	// transfers runs .flotiq imports and exports (see transfer.go).
+	transfers transfers
 	// delivery is the configuration the pool runs with: flags, else
 	// Settings, else defaults.
 	delivery settings.Parsed
@@ -106,7 +110,12 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	m.Trigger = webhook.NewTrigger(db, m.Delivery)
 	knownType := func(name string) bool {
 		_, err := m.Content.GetType(context.Background(), name, content.GetTypeOptions{})
-		return err == nil
+		return err == nil || m.transfers.importing(name)
+	}
+	if m.Media, err = m.openMedia(); err != nil {
+		db.Close()
+		unlock()
+		return nil, err
 	}
 	m.Sync = syncwebhook.New(syncwebhook.Options{
 		Definitions: m.Trigger.Definitions,
@@ -115,11 +124,17 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Logger:      log,
 	})
 	m.Content = content.New(db, content.Options{
-		Hook:     hooks{m.Trigger, newContentEvents(m.Bus)},
+		Hook:     hooks{m.Trigger, newContentEvents(m.Bus), m.Media},
 		PreSave:  m.Sync,
-		Internal: []content.InternalType{webhook.InternalType(knownType)},
+		Internal: append([]content.InternalType{webhook.InternalType(knownType)}, media.InternalTypes()...),
 	})
 	m.Trigger.SetContent(m.Content)
+	m.Media.SetContent(m.Content)
+	if err := m.sweepMedia(ctx); err != nil {
+		db.Close()
+		unlock()
+		return nil, err
+	}
 	m.Inbox = inbox.New(db, inbox.Options{Bus: m.Bus, Logger: log})
 	m.Server = api.New(api.Options{
 		DB:           db,
@@ -137,6 +152,9 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Info:         func() map[string]any { return m.Info().asMap() },
 		LoadDemo:     func(ctx context.Context) (any, error) { return m.LoadDemo(ctx) },
 		Settings:     m,
+		Media:        m.Media,
+		MediaConfig:  m,
+		Transfers:    m,
 	})
 	return m, nil
 }

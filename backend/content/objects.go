@@ -276,20 +276,37 @@ func (s *Service) Delete(ctx context.Context, typeName, id string) error {
 		if !row.live() {
 			return notFoundObject(typeName, id)
 		}
-		used, err := referencedTx(w.tx, row)
+		users, err := referencingTx(w.tx, row)
 		if err != nil {
 			return err
 		}
-		if used {
-			return errorsList("This content object is used in another content object.")
+		if len(users) > 0 {
+			// Flotiq's message, plus (Hookline's) the objects that hold on
+			// to it, so the editor can say which one to change first.
+			e := errorsList("This content object is used in another content object.")
+			e.Fields["usedBy"] = users
+			return e
 		}
 		return s.deleteTx(w, row)
 	})
 }
 
 // errorsList is Flotiq's {"errors":[...]} answer, as a 400.
-func errorsList(msgs ...string) error {
+func errorsList(msgs ...string) *errs.Error {
 	return &errs.Error{Code: errs.Invalid, Message: strings.Join(msgs, " "), Fields: map[string][]string{"errors": msgs}}
+}
+
+// referencingTx names (as "type/id", at most 5) the live objects that
+// relate to row.
+func referencingTx(tx *gorm.DB, row *objectRow) ([]string, error) {
+	var users []struct{ Type, ID string }
+	err := tx.Raw(`SELECT type, id FROM object_refs WHERE ref_type = ? AND ref_id = ? AND NOT (type = ? AND id = ?) ORDER BY type, id LIMIT 5`,
+		row.Type, row.ID, row.Type, row.ID).Scan(&users).Error
+	out := make([]string, 0, len(users))
+	for _, u := range users {
+		out = append(out, u.Type+"/"+u.ID)
+	}
+	return out, err
 }
 
 func referencedTx(tx *gorm.DB, row *objectRow) (bool, error) {
@@ -506,7 +523,9 @@ func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]
 	var full []byte
 	for attempt := 0; ; attempt++ {
 		if generate {
-			if row.ID, err = newObjectID(s.idRand, td.name, attempt); err != nil {
+			if td.newID != nil && attempt < 5 {
+				row.ID = td.newID()
+			} else if row.ID, err = newObjectID(s.idRand, td.name, attempt); err != nil {
 				return nil, err
 			}
 		}

@@ -41,6 +41,9 @@ type InternalType struct {
 	Validate func(obj map[string]any) errs.Fields
 	// Prepare fills defaults before validation. Nil is fine.
 	Prepare func(obj map[string]any)
+	// NewID generates the id of an object created without one (e.g.
+	// `_media-<uuid>`). Nil means Flotiq's default, {type}-{6 digits}.
+	NewID func() string
 }
 
 // Options configures New. Zero fields get defaults.
@@ -103,7 +106,7 @@ func New(db *store.DB, opts Options) *Service {
 		if len(fields) > 0 {
 			panic(fmt.Sprintf("content: invalid internal type %v: %v", def["name"], fields.Err()))
 		}
-		td.validate, td.prepare = it.Validate, it.Prepare
+		td.validate, td.prepare, td.newID = it.Validate, it.Prepare, it.NewID
 		td.id = internalTypeID(td.name)
 		s.internal[td.name] = td
 	}

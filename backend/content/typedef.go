@@ -34,6 +34,7 @@ type typeDef struct {
 
 	validate func(map[string]any) errs.Fields
 	prepare  func(map[string]any)
+	newID    func() string
 }
 
 // propSet is the properties of a type, or of the items of a list property.
@@ -129,6 +130,7 @@ func parseType(def map[string]any, internal bool) (*typeDef, errs.Fields) {
 		f.Add("body", "is nested deeper than %d levels; Hookline accepts at most %d", jsonlimit.MaxDepth, jsonlimit.MaxDepth)
 		return &typeDef{internal: internal}, f // no schema: refused
 	}
+	def = withoutNullTypes(def)
 	raw := cloneMap(def)
 	for _, k := range serverKeys {
 		delete(raw, k)

@@ -178,7 +178,7 @@ func (td *typeDef) resolved(strict bool) Definition {
 		}},
 	}
 	for n, p := range td.props.byName {
-		props[n] = cloneMap(p.schema)
+		props[n] = inlineRefs(p.schema)
 	}
 	req := toAnyList(sortedKeys(td.props.required))
 	if strict {

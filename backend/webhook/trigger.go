@@ -57,8 +57,13 @@ func (t *Trigger) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) 
 		t.invalidate()
 		return nil
 	}
-	// Internal types (names starting with "_") are system data, not content.
-	if strings.HasPrefix(c.ContentType, "_") {
+	if silenced(ctx) {
+		return nil
+	}
+	// Internal types (names starting with "_") are system data, not
+	// content, except the media library's: Flotiq sends webhooks for media
+	// and tag objects like any other.
+	if strings.HasPrefix(c.ContentType, "_") && c.ContentType != "_media" && c.ContentType != "_tag" {
 		return nil
 	}
 	hooks, err := t.webhooksTx(ctx, tx)

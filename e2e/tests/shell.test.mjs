@@ -32,8 +32,8 @@ test('the app shell renders every screen with an empty state', async () => {
   await page.goto(hl.url + '/');
   await page.waitForSelector('.shell[data-connected="yes"]');
   const nav = await page.locator('nav[aria-label="Main"] li a').allTextContents();
-  assert.deepEqual(nav, ['Content', 'Type definitions', 'Webhooks', 'Inbox', 'Settings']);
-  for (const label of ['Type definitions', 'Webhooks', 'Inbox']) {
+  assert.deepEqual(nav, ['Content', 'Type definitions', 'Media', 'Webhooks', 'Inbox', 'Settings']);
+  for (const label of ['Type definitions', 'Media', 'Webhooks', 'Inbox']) {
     await page.click(`nav >> text=${label}`);
     await page.waitForSelector('main h1');
     assert.equal((await page.locator('main h1').textContent()).trim(), label);

@@ -59,7 +59,7 @@ type config struct {
 	samples    int
 }
 
-var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries", "sync"}
+var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries", "sync", "media"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -179,6 +179,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		{"memory", b.partMemory},
 		{"queries", b.partQueries},
 		{"sync", b.partSync}, // sync.go
+		{"media", b.partMedia},
 	}
 	for _, s := range steps {
 		if !cfg.runs(s.part) && !(s.part == "drain" && (cfg.runs("raw") || cfg.runs("river") || cfg.runs("batch"))) {

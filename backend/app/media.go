@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"hookline/backend/media"
+	"hookline/backend/settings"
+)
+
+// openMedia builds the media service over <data>/media. The upload cap is
+// read from Settings on each upload, so a change applies at once.
+func (m *Main) openMedia() (*media.Service, error) {
+	return media.New(media.Options{
+		Dir:    filepath.Join(m.Config.DataDir, "media"),
+		Logger: m.Log,
+		MaxBytes: func(ctx context.Context) int64 {
+			s, err := settings.LoadMedia(ctx, m.DB)
+			if err != nil {
+				m.Log.Warn("reading media settings; using the default cap", slog.Any("err", err))
+			}
+			return s.MaxBytes()
+		},
+	})
+}
+
+// sweepMedia removes what a crash mid-upload or mid-delete left behind.
+func (m *Main) sweepMedia(ctx context.Context) error {
+	n, err := m.Media.Sweep(ctx)
+	if err != nil {
+		return fmt.Errorf("clean the media folder: %w", err)
+	}
+	if n > 0 {
+		m.Log.Info("removed media files left without an object", slog.Int("count", n))
+	}
+	return nil
+}
+
+// MediaSettings returns the media library's settings.
+func (m *Main) MediaSettings(ctx context.Context) (settings.Media, error) {
+	return settings.LoadMedia(ctx, m.DB)
+}
+
+// SaveMediaSettings stores them; they apply to the next upload.
+func (m *Main) SaveMediaSettings(ctx context.Context, s settings.Media) (settings.Media, error) {
+	return settings.SaveMedia(ctx, m.DB, s)
+}
