@@ -12,6 +12,7 @@ import (
 	"hookline/backend/api"
 	"hookline/backend/app"
 	"hookline/backend/auth"
+	"hookline/backend/content"
 	"hookline/backend/demo"
 	"hookline/backend/errs"
 	"hookline/backend/settings"
@@ -59,11 +60,15 @@ func (a *App) bindErr(err error) error {
 	if code == errs.Internal {
 		a.m.Log.Error("bound call failed", slog.Any("err", err))
 	}
-	b, _ := json.Marshal(map[string]any{
+	out := map[string]any{
 		"status":  api.StatusOf(code),
 		"message": errs.MessageOf(err),
 		"fields":  errs.FieldsOf(err),
-	})
+	}
+	if v, ok := content.ConflictVersion(err); ok {
+		out["latestVersion"] = v
+	}
+	b, _ := json.Marshal(out)
 	return errors.New(string(b))
 }
 

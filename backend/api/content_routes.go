@@ -118,6 +118,11 @@ func (s *Server) getType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The revision If-Match names for a type (read apart from the body: a
+	// write in between only makes a later If-Match fail safe).
+	if rev, err := s.content.TypeVersion(r.Context(), r.PathValue("name")); err == nil {
+		w.Header().Set("ETag", `"`+strconv.Itoa(rev)+`"`)
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -130,7 +135,11 @@ func (s *Server) updateType(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &def); err != nil {
 		return err
 	}
-	out, err := s.content.UpdateType(r.Context(), r.PathValue("name"), def)
+	ctx, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	out, err := s.content.UpdateType(ctx, r.PathValue("name"), def)
 	if err != nil {
 		return err
 	}
@@ -210,6 +219,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -222,10 +232,15 @@ func (s *Server) replaceObject(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	out, err := s.content.Replace(r.Context(), r.PathValue("type"), r.PathValue("id"), body)
+	ctx, err := ifMatch(r)
 	if err != nil {
 		return err
 	}
+	out, err := s.content.Replace(ctx, r.PathValue("type"), r.PathValue("id"), body)
+	if err != nil {
+		return err
+	}
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -238,10 +253,15 @@ func (s *Server) patchObject(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	out, err := s.content.Patch(r.Context(), r.PathValue("type"), r.PathValue("id"), body)
+	ctx, err := ifMatch(r)
 	if err != nil {
 		return err
 	}
+	out, err := s.content.Patch(ctx, r.PathValue("type"), r.PathValue("id"), body)
+	if err != nil {
+		return err
+	}
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -141,6 +141,9 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 		if !row.live() {
 			return notFoundObject(typeName, id)
 		}
+		if err := checkVersion(w.ctx, objectWhat(typeName, row.ID), row.LatestVersion); err != nil {
+			return err
+		}
 		props, err := bodyProps(body)
 		if err != nil {
 			return err
@@ -176,6 +179,9 @@ func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]a
 	}
 	if !row.live() {
 		return nil, notFoundObject(td.name, id)
+	}
+	if err := checkVersion(w.ctx, objectWhat(td.name, row.ID), row.LatestVersion); err != nil {
+		return nil, err
 	}
 	if bid, ok := body["id"].(string); ok && !strings.EqualFold(bid, row.ID) {
 		return nil, errs.InvalidField("id", "The id cannot be changed")

@@ -200,8 +200,10 @@ export namespace delivery {
 	    error: string;
 	    // Go type: time
 	    nextAttemptAt?: any;
-	    messageId: string;
+	    maxAttempts?: number;
+	    test?: boolean;
 	    redeliveryOf?: string;
+	    messageId: string;
 	    request: LogRequest;
 	    response?: LogResponse;
 	    history: LogAttempt[];
@@ -224,11 +226,61 @@ export namespace delivery {
 	        this.responseCode = source["responseCode"];
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
-	        this.messageId = source["messageId"];
+	        this.maxAttempts = source["maxAttempts"];
+	        this.test = source["test"];
 	        this.redeliveryOf = source["redeliveryOf"];
+	        this.messageId = source["messageId"];
 	        this.request = this.convertValues(source["request"], LogRequest);
 	        this.response = this.convertValues(source["response"], LogResponse);
 	        this.history = this.convertValues(source["history"], LogAttempt);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogFilter {
+	    status: string;
+	    webhookId: string;
+	    contentType: string;
+	    action: string;
+	    objectId: string;
+	    responseCode: number;
+	    // Go type: time
+	    since?: any;
+	    // Go type: time
+	    until?: any;
+	    q: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.webhookId = source["webhookId"];
+	        this.contentType = source["contentType"];
+	        this.action = source["action"];
+	        this.objectId = source["objectId"];
+	        this.responseCode = source["responseCode"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.until = this.convertValues(source["until"], null);
+	        this.q = source["q"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -267,6 +319,9 @@ export namespace delivery {
 	    error: string;
 	    // Go type: time
 	    nextAttemptAt?: any;
+	    maxAttempts?: number;
+	    test?: boolean;
+	    redeliveryOf?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LogSummary(source);
@@ -286,6 +341,9 @@ export namespace delivery {
 	        this.responseCode = source["responseCode"];
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
+	        this.maxAttempts = source["maxAttempts"];
+	        this.test = source["test"];
+	        this.redeliveryOf = source["redeliveryOf"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -305,6 +363,22 @@ export namespace delivery {
 		    }
 		    return a;
 		}
+	}
+	export class RetryResult {
+	    matched: number;
+	    queued: number;
+	    ids: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.matched = source["matched"];
+	        this.queued = source["queued"];
+	        this.ids = source["ids"];
+	    }
 	}
 
 }
@@ -653,6 +727,27 @@ export namespace settings {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace webhook {
+	
+	export class TestRequest {
+	    contentType: string;
+	    objectId: string;
+	    action: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contentType = source["contentType"];
+	        this.objectId = source["objectId"];
+	        this.action = source["action"];
+	    }
 	}
 
 }

@@ -1,4 +1,4 @@
-import { fromHttp } from './errors';
+import { fromHttp, unreachable } from './errors';
 
 /**
  * The browser transport, used under `hookline serve`. The page that the
@@ -22,14 +22,19 @@ export class HttpTransport {
     return this.session ? { 'X-Hookline-Session': this.session } : { 'X-AUTH-TOKEN': this.apiKey };
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = this.credentials();
+  async request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { ...extra, ...this.credentials() };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    const res = await this.fetcher(this.base + path, init);
+    let res: Response;
+    try {
+      res = await this.fetcher(this.base + path, init);
+    } catch (e) {
+      throw unreachable(this.base + path, e);
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     let data: unknown = undefined;

@@ -40,6 +40,12 @@ export interface LogSummary {
   responseCode: number;
   error: string;
   nextAttemptAt?: string;
+  /** Attempts the retry schedule makes in all ("attempt 2 of 6"). */
+  maxAttempts?: number;
+  /** Queued by "Send test". Live events leave it out. */
+  test?: boolean;
+  /** The log this one re-sends. Live events leave it out. */
+  redeliveryOf?: string;
 }
 
 export interface Header {
@@ -70,7 +76,6 @@ export interface Attempt {
 export interface LogDetail extends LogSummary {
   /** The webhook-id header value: stays the same across attempts and redeliveries. */
   messageId: string;
-  redeliveryOf?: string;
   request: { method: string; url: string; headers: Header[]; body: string };
   response: LogResponse | null;
   history: Attempt[];

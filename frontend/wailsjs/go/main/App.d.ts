@@ -7,6 +7,7 @@ import {delivery} from '../models';
 import {app} from '../models';
 import {auth} from '../models';
 import {demo} from '../models';
+import {webhook} from '../models';
 
 export function ClearInbox(arg1:string):Promise<void>;
 
@@ -48,6 +49,8 @@ export function Info():Promise<app.Info>;
 
 export function Keys():Promise<auth.KeySet>;
 
+export function ListAllLogs(arg1:delivery.LogFilter,arg2:number,arg3:number):Promise<main.ListPage>;
+
 export function ListInboxRequests(arg1:string,arg2:number,arg3:number):Promise<main.ListPage>;
 
 export function ListInboxes():Promise<Array<inbox.Inbox>>;
@@ -74,7 +77,11 @@ export function RegenerateKey(arg1:string):Promise<auth.KeySet>;
 
 export function ReplayInboxRequest(arg1:string,arg2:string,arg3:string):Promise<inbox.ReplayResult>;
 
+export function RetryLogs(arg1:delivery.LogFilter,arg2:boolean):Promise<delivery.RetryResult>;
+
 export function SaveSettings(arg1:settings.Delivery):Promise<settings.View>;
+
+export function SendTest(arg1:string,arg2:webhook.TestRequest):Promise<delivery.LogSummary>;
 
 export function TriggerCustom(arg1:string,arg2:string,arg3:string):Promise<delivery.LogSummary>;
 
@@ -82,8 +89,12 @@ export function UpdateInbox(arg1:string,arg2:inbox.Input):Promise<inbox.Inbox>;
 
 export function UpdateObject(arg1:string,arg2:string,arg3:{[key: string]: any}):Promise<{[key: string]: any}>;
 
+export function UpdateObjectAt(arg1:string,arg2:string,arg3:{[key: string]: any},arg4:number):Promise<{[key: string]: any}>;
+
 export function UpdateType(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
 
 export function UpdateWebhook(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
+
+export function UpdateWebhookAt(arg1:string,arg2:{[key: string]: any},arg3:number):Promise<{[key: string]: any}>;
 
 export function WebhookLastStatus():Promise<{[key: string]: delivery.LogSummary}>;

@@ -82,6 +82,10 @@ export function Keys() {
   return window['go']['main']['App']['Keys']();
 }
 
+export function ListAllLogs(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ListAllLogs'](arg1, arg2, arg3);
+}
+
 export function ListInboxRequests(arg1, arg2, arg3) {
   return window['go']['main']['App']['ListInboxRequests'](arg1, arg2, arg3);
 }
@@ -134,8 +138,16 @@ export function ReplayInboxRequest(arg1, arg2, arg3) {
   return window['go']['main']['App']['ReplayInboxRequest'](arg1, arg2, arg3);
 }
 
+export function RetryLogs(arg1, arg2) {
+  return window['go']['main']['App']['RetryLogs'](arg1, arg2);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
+}
+
+export function SendTest(arg1, arg2) {
+  return window['go']['main']['App']['SendTest'](arg1, arg2);
 }
 
 export function TriggerCustom(arg1, arg2, arg3) {
@@ -150,12 +162,20 @@ export function UpdateObject(arg1, arg2, arg3) {
   return window['go']['main']['App']['UpdateObject'](arg1, arg2, arg3);
 }
 
+export function UpdateObjectAt(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['UpdateObjectAt'](arg1, arg2, arg3, arg4);
+}
+
 export function UpdateType(arg1, arg2) {
   return window['go']['main']['App']['UpdateType'](arg1, arg2);
 }
 
 export function UpdateWebhook(arg1, arg2) {
   return window['go']['main']['App']['UpdateWebhook'](arg1, arg2);
+}
+
+export function UpdateWebhookAt(arg1, arg2, arg3) {
+  return window['go']['main']['App']['UpdateWebhookAt'](arg1, arg2, arg3);
 }
 
 export function WebhookLastStatus() {
