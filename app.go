@@ -13,6 +13,7 @@ import (
 	"hookline/backend/app"
 	"hookline/backend/auth"
 	"hookline/backend/content"
+	"hookline/backend/delivery"
 	"hookline/backend/demo"
 	"hookline/backend/errs"
 	"hookline/backend/settings"
@@ -26,6 +27,9 @@ type App struct {
 	m         *app.Main
 	connected sync.Once
 	stopFwd   func()
+	// desk is the window's own state (menu, size, notifications); nil
+	// while bindings are generated.
+	desk *desktop
 }
 
 // NewApp binds m.
@@ -38,6 +42,9 @@ func (a *App) startup(ctx context.Context) {
 	go func() {
 		for e := range ch {
 			wruntime.EventsEmit(ctx, "hookline:"+e.Type, e.Data)
+			if l, ok := e.Data.(delivery.LogSummary); ok && a.desk != nil {
+				a.desk.deliveryFailed(l)
+			}
 		}
 	}()
 }

@@ -555,7 +555,8 @@ func TestSignatureCheck(t *testing.T) {
 		{"six minutes old", "signed", "{}", signedHeaders(t, vecSecret, "msg_s", now-360, "{}"), SigStale, "6m0s old"},
 		{"six minutes ahead", "signed", "{}", signedHeaders(t, vecSecret, "msg_f", now+360, "{}"), SigStale, "in the future"},
 		{"four minutes old", "signed", "{}", signedHeaders(t, vecSecret, "msg_ok", now-240, "{}"), SigVerified, ""},
-		{"no secret", "plain", "{}", signedHeaders(t, vecSecret, "msg_p", now, "{}"), SigUnchecked, "no signing secret"},
+		{"no secret", "plain", "{}", signedHeaders(t, vecSecret, "msg_p", now, "{}"), SigUnchecked, "signed, but the inbox has no signing secret"},
+		{"no secret, unsigned", "plain", "{}", nil, SigUnchecked, "the inbox has no signing secret"},
 	}
 	for _, c := range cases {
 		_, req := send(t, s, c.inbox, "POST", "/inbox/"+c.inbox, c.body, c.h)

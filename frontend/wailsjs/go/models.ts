@@ -631,6 +631,20 @@ export namespace main {
 	        this.deletedCount = source["deletedCount"];
 	    }
 	}
+	export class DesktopPrefs {
+	    notifyErrors: boolean;
+	    notifierAvailable: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DesktopPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.notifyErrors = source["notifyErrors"];
+	        this.notifierAvailable = source["notifierAvailable"];
+	    }
+	}
 	export class ListPage {
 	    total_count: number;
 	    total_pages: number;

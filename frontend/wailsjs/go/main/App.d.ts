@@ -29,6 +29,8 @@ export function DeleteType(arg1:string):Promise<void>;
 
 export function DeleteWebhook(arg1:string):Promise<void>;
 
+export function GetDesktopPrefs():Promise<main.DesktopPrefs>;
+
 export function GetInbox(arg1:string):Promise<inbox.Inbox>;
 
 export function GetInboxRequest(arg1:string,arg2:string):Promise<inbox.Request>;
@@ -82,6 +84,8 @@ export function RetryLogs(arg1:delivery.LogFilter,arg2:boolean):Promise<delivery
 export function SaveSettings(arg1:settings.Delivery):Promise<settings.View>;
 
 export function SendTest(arg1:string,arg2:webhook.TestRequest):Promise<delivery.LogSummary>;
+
+export function SetDesktopPrefs(arg1:main.DesktopPrefs):Promise<main.DesktopPrefs>;
 
 export function TriggerCustom(arg1:string,arg2:string,arg3:string):Promise<delivery.LogSummary>;
 

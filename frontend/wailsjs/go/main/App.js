@@ -42,6 +42,10 @@ export function DeleteWebhook(arg1) {
   return window['go']['main']['App']['DeleteWebhook'](arg1);
 }
 
+export function GetDesktopPrefs() {
+  return window['go']['main']['App']['GetDesktopPrefs']();
+}
+
 export function GetInbox(arg1) {
   return window['go']['main']['App']['GetInbox'](arg1);
 }
@@ -148,6 +152,10 @@ export function SaveSettings(arg1) {
 
 export function SendTest(arg1, arg2) {
   return window['go']['main']['App']['SendTest'](arg1, arg2);
+}
+
+export function SetDesktopPrefs(arg1) {
+  return window['go']['main']['App']['SetDesktopPrefs'](arg1);
 }
 
 export function TriggerCustom(arg1, arg2, arg3) {
