@@ -107,6 +107,9 @@ func (s *Server) createType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if name, ok := out["name"].(string); ok {
+		s.typeChanged(name, "created")
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -143,6 +146,7 @@ func (s *Server) updateType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.typeChanged(r.PathValue("name"), "updated")
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -154,6 +158,7 @@ func (s *Server) deleteType(w http.ResponseWriter, r *http.Request) error {
 	if err := s.content.DeleteType(r.Context(), r.PathValue("name")); err != nil {
 		return err
 	}
+	s.typeChanged(r.PathValue("name"), "deleted")
 	// Flotiq answers 200 with an empty body.
 	w.WriteHeader(http.StatusOK)
 	return nil

@@ -93,6 +93,20 @@ test('saving over a newer version is refused (412), never a silent overwrite; re
   assert.equal(await page.locator('[data-testid="object-dirty"]').count(), 0);
 });
 
+test('a type created through the API appears live in the type list and on the content home', async () => {
+  await page.goto(hl.url + '/#/types');
+  await page.locator('[data-testid="type-row"]').first().waitFor();
+  const before = await page.locator('[data-testid="type-row"]').count();
+  const def = JSON.parse(JSON.stringify(product));
+  def.name = 'scripted';
+  def.label = 'Scripted';
+  assert.equal((await rest.post('/api/v1/internal/contenttype', def)).status, 200);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="type-row"]').length === n + 1, before, { timeout: 5000 });
+  await page.goto(hl.url + '/#/content');
+  await page.locator('[data-testid="content-type-link"]').first().waitFor();
+  assert.match(await page.locator('[data-testid="content-types"]').innerText(), /2 properties/);
+});
+
 test('the webhook form: Ctrl+S saves, and leaving with unsaved changes asks first', async () => {
   const created = await rest.post('/api/v1/content/_webhooks', {
     name: 'Guarded', url: 'http://127.0.0.1:9/x', enabled: true, type: 'async', actions: [], content_type_definitions: [], headers: [],
