@@ -64,3 +64,8 @@ const rules = new Intl.PluralRules('en');
 export function plural(n: number, one: string, other: string): string {
   return `${n} ${rules.select(n) === 'one' ? one : other}`;
 }
+
+/** A Go duration without its zero tails, as a person types it: "1m0s" → "1m", "2h0m0s" → "2h". */
+export function goShort(d: string): string {
+  return d.replace(/(\d)m0s$/, '$1m').replace(/(\d)h0m$/, '$1h');
+}

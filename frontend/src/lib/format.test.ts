@@ -21,7 +21,7 @@ describe('relativeTime', () => {
 // markdownToHtml sanitises with DOMPurify, which needs a real DOM: it is
 // covered in real Chromium by e2e/tests/richtext.test.mjs.
 
-import { countdown, goDuration, humanError, plural, deliveryState } from './delivery';
+import { countdown, goDuration, goShort, humanError, plural, deliveryState } from './delivery';
 
 describe('delivery wording', () => {
   it('reads countdowns and Go durations in words', () => {
@@ -32,6 +32,7 @@ describe('delivery wording', () => {
     expect(goDuration('10s')).toBe('10 s');
     expect(goDuration('2h30m0s')).toBe('2 h 30 min');
     expect(goDuration('500ms')).toBe('500 ms');
+    expect(['10s', '1m0s', '2h0m0s', '1h30m0s'].map(goShort)).toEqual(['10s', '1m', '2h', '1h30m']);
   });
   it('derives retrying from pending, attempts and a next attempt', () => {
     expect(deliveryState({ status: 'pending', attempts: 0 })).toBe('queued');
