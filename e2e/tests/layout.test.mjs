@@ -89,6 +89,10 @@ for (const scheme of ['light', 'dark']) {
             return m.scrollWidth - m.clientWidth;
           });
           assert.ok(sideways <= 1, `${s.name} at ${width} ${scheme} scrolls sideways by ${sideways}px`);
+          if (s.name === 'inbox') {
+            // Each row sums up a Hookline payload in one line.
+            assert.match(await page.locator('[data-testid="request-summary"]').first().innerText(), /^(Create|Update) · (product|blogpost)\/\S+$/);
+          }
           if (s.name === 'webhook') {
             const [form, logs] = await Promise.all(['[data-testid="webhook-form"]', '[data-testid="logs-sidebar"]'].map((q) => page.locator(q).boundingBox()));
             if (width < 1200) assert.ok(logs.y >= form.y + form.height - 1, `logs must be under the form at ${width}`);

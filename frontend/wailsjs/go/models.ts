@@ -547,6 +547,8 @@ export namespace inbox {
 	    id: string;
 	    inbox: string;
 	    n: number;
+	    number: number;
+	    summary: string;
 	    method: string;
 	    path: string;
 	    query: string;
@@ -576,6 +578,8 @@ export namespace inbox {
 	        this.id = source["id"];
 	        this.inbox = source["inbox"];
 	        this.n = source["n"];
+	        this.number = source["number"];
+	        this.summary = source["summary"];
 	        this.method = source["method"];
 	        this.path = source["path"];
 	        this.query = source["query"];
