@@ -43,3 +43,13 @@ func (a *App) SendTest(webhookID string, in webhook.TestRequest) (delivery.LogSu
 	s, err := a.m.Trigger.SendTest(a.ctx, webhookID, in)
 	return s, a.bindErr(err)
 }
+
+// Referrers names up to 10 live objects that relate to one object, and how
+// many there are (what blocks its deletion).
+func (a *App) Referrers(typeName, id string) (map[string]any, error) {
+	refs, total, err := a.m.Content.Referrers(a.ctx, typeName, id, 10)
+	if err != nil {
+		return nil, a.bindErr(err)
+	}
+	return map[string]any{"total": total, "data": refs}, nil
+}

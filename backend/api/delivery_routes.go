@@ -17,6 +17,7 @@ func (s *Server) deliveryRoutes(mux *http.ServeMux) {
 	s.handle(mux, "GET /api/v1/webhooks/logs", s.authed, s.listAllLogs)
 	s.handle(mux, "POST /api/v1/webhooks/logs/retry", s.authed, s.retryLogs)
 	s.handle(mux, "POST /api/v1/webhooks/{webhookId}/test", s.authed, s.sendTest)
+	s.handle(mux, "GET /api/ui/referrers/{type}/{id}", s.authed, s.referrers)
 }
 
 // logFilter reads a LogFilter from the query string.

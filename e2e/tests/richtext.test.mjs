@@ -138,6 +138,16 @@ test('a relation shows the related object’s title in the list; two versions co
   await diff.locator('tr[data-field="related"]').waitFor();
   assert.equal(await diff.locator('tr[data-field="title"]').count(), 0);
   assert.equal(await diff.locator('tr[data-field="body"]').count(), 1);
+  await page.keyboard.press('Escape');
+
+  // Deleting an object another one relates to names the one that blocks.
+  await page.goto(hl.url + '/#/content/post/post-1');
+  await page.click('[data-testid="object-delete"]');
+  await page.click('[data-testid="confirm-ok"]');
+  const banner = page.locator('[data-testid="error-banner"]');
+  await banner.waitFor();
+  assert.equal(await banner.innerText(), 'This content object is used in post-2 (Evil).');
+  assert.equal((await rest.get('/api/v1/content/post/post-1')).status, 200);
   assert.deepEqual(dialogs, []);
   assert.deepEqual(pageErrors, []);
 });

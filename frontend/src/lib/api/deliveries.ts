@@ -79,3 +79,16 @@ export const versionedApi = {
       : http().request('PUT', `/api/v1/content/_webhooks/${encodeURIComponent(id)}`, w, ifMatch(version));
   },
 };
+
+export interface Referrer {
+  type: string;
+  id: string;
+  title: string;
+}
+
+/** The live objects that relate to one object: what blocks deleting it. */
+export function referrers(type: string, id: string): Promise<{ total: number; data: Referrer[] }> {
+  return isDesktop
+    ? bound(() => Bound.Referrers(type, id))
+    : http().request('GET', `/api/ui/referrers/${encodeURIComponent(type)}/${encodeURIComponent(id)}`);
+}

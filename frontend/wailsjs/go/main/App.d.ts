@@ -75,6 +75,8 @@ export function PatchWebhook(arg1:string,arg2:{[key: string]: any}):Promise<{[ke
 
 export function Redeliver(arg1:string,arg2:string):Promise<delivery.LogSummary>;
 
+export function Referrers(arg1:string,arg2:string):Promise<{[key: string]: any}>;
+
 export function RegenerateKey(arg1:string):Promise<auth.KeySet>;
 
 export function ReplayInboxRequest(arg1:string,arg2:string,arg3:string):Promise<inbox.ReplayResult>;

@@ -134,6 +134,10 @@ export function Redeliver(arg1, arg2) {
   return window['go']['main']['App']['Redeliver'](arg1, arg2);
 }
 
+export function Referrers(arg1, arg2) {
+  return window['go']['main']['App']['Referrers'](arg1, arg2);
+}
+
 export function RegenerateKey(arg1) {
   return window['go']['main']['App']['RegenerateKey'](arg1);
 }
