@@ -12,6 +12,8 @@ import (
 	"hookline/backend/api"
 	"hookline/backend/app"
 	"hookline/backend/auth"
+	"hookline/backend/content"
+	"hookline/backend/delivery"
 	"hookline/backend/demo"
 	"hookline/backend/errs"
 	"hookline/backend/settings"
@@ -25,6 +27,9 @@ type App struct {
 	m         *app.Main
 	connected sync.Once
 	stopFwd   func()
+	// desk is the window's own state (menu, size, notifications); nil
+	// while bindings are generated.
+	desk *desktop
 }
 
 // NewApp binds m.
@@ -37,6 +42,9 @@ func (a *App) startup(ctx context.Context) {
 	go func() {
 		for e := range ch {
 			wruntime.EventsEmit(ctx, "hookline:"+e.Type, e.Data)
+			if l, ok := e.Data.(delivery.LogSummary); ok && a.desk != nil {
+				a.desk.deliveryFailed(l)
+			}
 		}
 	}()
 }
@@ -59,11 +67,15 @@ func (a *App) bindErr(err error) error {
 	if code == errs.Internal {
 		a.m.Log.Error("bound call failed", slog.Any("err", err))
 	}
-	b, _ := json.Marshal(map[string]any{
+	out := map[string]any{
 		"status":  api.StatusOf(code),
 		"message": errs.MessageOf(err),
 		"fields":  errs.FieldsOf(err),
-	})
+	}
+	if v, ok := content.ConflictVersion(err); ok {
+		out["latestVersion"] = v
+	}
+	b, _ := json.Marshal(out)
 	return errors.New(string(b))
 }
 

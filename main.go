@@ -17,6 +17,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"hookline/backend/app"
 )
@@ -80,10 +81,16 @@ func runDesktop(cfg app.Config, dist fs.FS, log *slog.Logger) error {
 	}
 	log.Info("Hookline API listening", slog.String("url", m.URL()))
 	ui := NewApp(m)
+	ui.desk = newDesktop(cfg.DataDir, log)
+	width, height := 1200, 800
+	saved, remembered := ui.desk.window()
+	if remembered {
+		width, height = saved.Width, saved.Height
+	}
 	return wails.Run(&options.App{
 		Title:     "Hookline",
-		Width:     1200,
-		Height:    800,
+		Width:     width,
+		Height:    height,
 		MinWidth:  880,
 		MinHeight: 560,
 		// Handler answers what the assets do not have: the media routes
@@ -91,9 +98,19 @@ func runDesktop(cfg app.Config, dist fs.FS, log *slog.Logger) error {
 		// the window as in a browser.
 		AssetServer:      &assetserver.Options{Assets: dist, Handler: m.Server.WindowHandler()},
 		BackgroundColour: &options.RGBA{R: 247, G: 247, B: 248, A: 255},
+		Menu:             appMenu(func() context.Context { return ui.ctx }),
 		OnStartup:        ui.startup,
-		OnShutdown:       ui.shutdown,
-		Bind:             []any{ui},
-		Linux:            &linux.Options{ProgramName: "hookline"},
+		OnDomReady: func(ctx context.Context) {
+			if remembered {
+				wruntime.WindowSetPosition(ctx, saved.X, saved.Y)
+			}
+		},
+		OnBeforeClose: func(ctx context.Context) bool {
+			ui.desk.saveWindow(ctx)
+			return false
+		},
+		OnShutdown: ui.shutdown,
+		Bind:       []any{ui},
+		Linux:      &linux.Options{ProgramName: "hookline"},
 	})
 }

@@ -108,6 +108,9 @@ func (s *Server) createType(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if name, ok := out["name"].(string); ok {
+		s.typeChanged(name, "created")
+	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -118,6 +121,11 @@ func (s *Server) getType(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		return err
+	}
+	// The revision If-Match names for a type (read apart from the body: a
+	// write in between only makes a later If-Match fail safe).
+	if rev, err := s.content.TypeVersion(r.Context(), r.PathValue("name")); err == nil {
+		w.Header().Set("ETag", `"`+strconv.Itoa(rev)+`"`)
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
@@ -131,10 +139,15 @@ func (s *Server) updateType(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &def); err != nil {
 		return err
 	}
-	out, err := s.content.UpdateType(r.Context(), r.PathValue("name"), def)
+	ctx, err := ifMatch(r)
 	if err != nil {
 		return err
 	}
+	out, err := s.content.UpdateType(ctx, r.PathValue("name"), def)
+	if err != nil {
+		return err
+	}
+	s.typeChanged(r.PathValue("name"), "updated")
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -146,6 +159,7 @@ func (s *Server) deleteType(w http.ResponseWriter, r *http.Request) error {
 	if err := s.content.DeleteType(r.Context(), r.PathValue("name")); err != nil {
 		return err
 	}
+	s.typeChanged(r.PathValue("name"), "deleted")
 	// Flotiq answers 200 with an empty body.
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -214,6 +228,7 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	maskWebhooks(r, r.PathValue("type"), out)
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -226,10 +241,15 @@ func (s *Server) replaceObject(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	out, err := s.content.Replace(r.Context(), r.PathValue("type"), r.PathValue("id"), body)
+	ctx, err := ifMatch(r)
 	if err != nil {
 		return err
 	}
+	out, err := s.content.Replace(ctx, r.PathValue("type"), r.PathValue("id"), body)
+	if err != nil {
+		return err
+	}
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }
@@ -242,10 +262,15 @@ func (s *Server) patchObject(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	out, err := s.content.Patch(r.Context(), r.PathValue("type"), r.PathValue("id"), body)
+	ctx, err := ifMatch(r)
 	if err != nil {
 		return err
 	}
+	out, err := s.content.Patch(ctx, r.PathValue("type"), r.PathValue("id"), body)
+	if err != nil {
+		return err
+	}
+	setETag(w, out)
 	writeJSON(w, http.StatusOK, out)
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"hookline/backend/auth"
+	"hookline/backend/content"
 	"hookline/backend/errs"
 	"hookline/backend/jsonlimit"
 )
@@ -33,6 +34,8 @@ func StatusOf(code string) int {
 		return http.StatusNotFound
 	case errs.Conflict:
 		return http.StatusConflict
+	case errs.PreconditionFailed:
+		return http.StatusPreconditionFailed
 	case errs.TooLarge:
 		return http.StatusRequestEntityTooLarge
 	case errs.Unsupported:
@@ -66,6 +69,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if fields := errs.FieldsOf(err); code == errs.Invalid && len(fields) > 0 {
 		writeJSON(w, status, fields)
+		return
+	}
+	if v, ok := content.ConflictVersion(err); ok {
+		writeJSON(w, status, map[string]any{"code": status, "message": errs.MessageOf(err), "latestVersion": v})
 		return
 	}
 	writeJSON(w, status, map[string]any{"code": status, "message": errs.MessageOf(err)})

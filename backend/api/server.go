@@ -174,6 +174,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.syncWebhookRoutes(mux)
 	s.mediaRoutes(mux)
 	s.openAPIRoutes(mux)
+	s.deliveryRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

@@ -191,6 +191,9 @@ func (s *Service) replaceTx(w *txWriter, td *typeDef, id string, body map[string
 	if !row.live() {
 		return nil, notFoundObject(td.name, id)
 	}
+	if err := checkVersion(w.ctx, objectWhat(td.name, row.ID), row.LatestVersion); err != nil {
+		return nil, err
+	}
 	props, err := bodyProps(body)
 	if err != nil {
 		return nil, err
@@ -237,6 +240,9 @@ func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]a
 	}
 	if !row.live() {
 		return nil, notFoundObject(td.name, id)
+	}
+	if err := checkVersion(w.ctx, objectWhat(td.name, row.ID), row.LatestVersion); err != nil {
+		return nil, err
 	}
 	if bid, ok := body["id"].(string); ok && !strings.EqualFold(bid, row.ID) {
 		return nil, errs.InvalidField("id", "The id cannot be changed")

@@ -255,6 +255,13 @@ func TestUniqueAndRelations(t *testing.T) {
 			t.Errorf("delete %s: %v", id, err)
 		}
 	}
+	// The refusal can name what blocks: live referrers, not the object itself.
+	if refs, total, err := s.Referrers(ctx, "example", "A", 10); err != nil || total != 1 || len(refs) != 1 || refs[0].ID != "b" || refs[0].Type != "example" {
+		t.Errorf("referrers of a: %+v %d %v", refs, total, err)
+	}
+	if refs, total, err := s.Referrers(ctx, "example", "b", 10); err != nil || total != 1 || refs[0].ID != "c" {
+		t.Errorf("referrers of b: %+v %d %v", refs, total, err)
+	}
 	// Batch delete orders what it can: c frees b, b frees a.
 	b.hook.reset()
 	n, err := s.BatchDelete(ctx, "example", []string{"a", "b", "ghost", "c"})

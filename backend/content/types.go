@@ -358,6 +358,9 @@ func (s *Service) UpdateType(ctx context.Context, name string, def map[string]an
 		if err != nil {
 			return err
 		}
+		if err := checkVersion(w.ctx, "Content type "+name, int(prev.rev)); err != nil {
+			return err
+		}
 		next.id, next.createdAt, next.rev = prev.id, prev.createdAt, prev.rev+1
 		next.updatedAt = s.stamp()
 		if err := s.migrateObjectsTx(w, prev, next); err != nil {

@@ -38,6 +38,16 @@ type LogSummary struct {
 	// Verdict is set on the logs of synchronous webhooks only: accepted,
 	// modified, rejected or failed (see RecordFinished).
 	Verdict string `json:"verdict,omitempty"`
+	// MaxAttempts is how many attempts the running retry schedule makes
+	// before giving up (len(delays)+1), so a person reads "attempt 2 of 6";
+	// 0 when the policy does not say.
+	MaxAttempts int `json:"maxAttempts,omitempty"`
+	// Test marks a delivery queued by "Send test" (and its redeliveries).
+	// Events from the worker pool leave it out; lists and details carry it.
+	Test bool `json:"test,omitempty"`
+	// RedeliveryOf is the log id this execution re-sends, if it is a
+	// redelivery. Like Test, lists and details carry it, events do not.
+	RedeliveryOf string `json:"redeliveryOf,omitempty"`
 }
 
 // LogDetail is one execution log with what was sent and received.
@@ -45,8 +55,7 @@ type LogDetail struct {
 	LogSummary
 	// MessageID is the webhook-id header: the log id, or for a redelivery
 	// the id of the log it re-sends, so receivers can drop repeats.
-	MessageID    string `json:"messageId"`
-	RedeliveryOf string `json:"redeliveryOf,omitempty"`
+	MessageID string `json:"messageId"`
 	// Request is the latest attempt's request, or for a log not yet
 	// attempted, the request as it will be sent (without the per-attempt
 	// timestamp and signature).
@@ -124,16 +133,19 @@ type summaryRow struct {
 	NextAttemptAt int64
 	ClaimedBy     sql.NullString
 	Verdict       string
+	Test          bool
+	RedeliveryOf  sql.NullString
 }
 
 const summaryCols = `seq, id, webhook_id, status, action, content_type, object_id, created_at, updated_at,
-	attempts, response_code, error, next_attempt_at, claimed_by, verdict`
+	attempts, response_code, error, next_attempt_at, claimed_by, verdict, test, redelivery_of`
 
 func (r summaryRow) summary() LogSummary {
 	l := LogSummary{
 		ID: r.ID, WebhookID: r.WebhookID, Status: r.Status, Action: r.Action, ContentTypeName: r.ContentType,
 		ObjectID: r.ObjectID, CreatedAt: time.UnixMilli(r.CreatedAt).UTC(), UpdatedAt: time.UnixMilli(r.UpdatedAt).UTC(),
 		Attempts: r.Attempts, ResponseCode: r.ResponseCode, Error: r.Error, Verdict: r.Verdict,
+		Test: r.Test, RedeliveryOf: r.RedeliveryOf.String,
 	}
 	// While claimed, next_attempt_at is a lease expiry, not a retry time.
 	if r.Status == StatusPending && r.Attempts > 0 && !r.ClaimedBy.Valid {
@@ -206,7 +218,7 @@ func (s *Service) ListLogs(ctx context.Context, webhookID string, q LogQuery) (L
 		err := tx.Raw(`SELECT `+summaryCols+` FROM deliveries WHERE `+where+` ORDER BY seq DESC LIMIT ? OFFSET ?`,
 			append(args, q.Limit, (q.Page-1)*q.Limit)...).Scan(&rows).Error
 		for _, r := range rows {
-			page.Items = append(page.Items, r.summary())
+			page.Items = append(page.Items, s.withMax(r.summary()))
 		}
 		return err
 	})
@@ -222,15 +234,14 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 	var d LogDetail
 	err := s.db.R.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var row struct {
-			Summary      summaryRow `gorm:"embedded"`
-			MessageID    string
-			RedeliveryOf sql.NullString
-			URL          string
-			Headers      string
-			Body         []byte
-			History      string
+			Summary   summaryRow `gorm:"embedded"`
+			MessageID string
+			URL       string
+			Headers   string
+			Body      []byte
+			History   string
 		}
-		res := tx.Raw(`SELECT `+summaryCols+`, message_id, redelivery_of, url, headers, body, history
+		res := tx.Raw(`SELECT `+summaryCols+`, message_id, url, headers, body, history
 			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&row)
 		if res.Error != nil {
 			return res.Error
@@ -238,9 +249,8 @@ func (s *Service) GetLog(ctx context.Context, webhookID, logID string) (LogDetai
 		if res.RowsAffected == 0 {
 			return notFound()
 		}
-		d.LogSummary = row.Summary.summary()
+		d.LogSummary = s.withMax(row.Summary.summary())
 		d.MessageID = row.MessageID
-		d.RedeliveryOf = row.RedeliveryOf.String
 		d.Request = LogRequest{Method: "POST", URL: row.URL, Body: string(row.Body)}
 
 		var own []Header
@@ -339,48 +349,9 @@ func (s *Service) RedeliverTo(ctx context.Context, webhookID, logID string, t Ta
 func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Target) (LogSummary, error) {
 	var sum LogSummary
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
-		var orig struct {
-			MessageID   string
-			Action      string
-			ContentType string
-			ObjectID    string
-			URL         string
-			Headers     string
-			Secret      string
-			TLSCAPEM    string `gorm:"column:tls_ca_pem"`
-			Body        []byte
-			Verdict     string
-		}
-		res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, tls_ca_pem, body, verdict
-			FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return notFound()
-		}
-		if orig.Verdict != "" {
-			// Its answer decided a save that is over; sending it again
-			// through the queue could decide nothing.
-			return errs.New(errs.Invalid, "A synchronous webhook's execution cannot be redelivered; save the object again instead")
-		}
-		d := NewDelivery{WebhookID: webhookID, Action: orig.Action, ContentType: orig.ContentType,
-			ObjectID: orig.ObjectID, URL: orig.URL, Secret: orig.Secret, TLSCAPEM: orig.TLSCAPEM, Body: orig.Body}
-		if err := json.Unmarshal([]byte(orig.Headers), &d.Headers); err != nil {
-			return err
-		}
-		if t != nil {
-			d.URL, d.Headers, d.Secret = t.URL, t.Headers, t.Secret
-		}
-		now := s.opts.Now()
-		id := newID()
-		if err := insert(ctx, tx, []NewDelivery{d}, []string{id}, []string{orig.MessageID}, logID, ms(now)); err != nil {
-			return err
-		}
-		at := time.UnixMilli(ms(now)).UTC()
-		sum = LogSummary{ID: id, WebhookID: webhookID, Status: StatusPending, Action: d.Action,
-			ContentTypeName: d.ContentType, ObjectID: d.ObjectID, CreatedAt: at, UpdatedAt: at}
-		return nil
+		var err error
+		sum, err = s.redeliverTx(ctx, tx, webhookID, logID, t, ms(s.opts.Now()))
+		return err
 	})
 	if err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
@@ -390,6 +361,58 @@ func (s *Service) redeliver(ctx context.Context, webhookID, logID string, t *Tar
 	}
 	s.Notify()
 	return sum, nil
+}
+
+// redeliverTx queues one redelivery of logID inside tx (see Redeliver). A
+// redelivery of a test delivery is a test too.
+func (s *Service) redeliverTx(ctx context.Context, tx *gorm.DB, webhookID, logID string, t *Target, now int64) (LogSummary, error) {
+	var orig struct {
+		MessageID   string
+		Action      string
+		ContentType string
+		ObjectID    string
+		URL         string
+		Headers     string
+		Secret      string
+		TLSCAPEM    string `gorm:"column:tls_ca_pem"`
+		Body        []byte
+		Test        bool
+		Verdict     string
+	}
+	res := tx.Raw(`SELECT message_id, action, content_type, object_id, url, headers, secret, tls_ca_pem, body, test, verdict
+		FROM deliveries JOIN delivery_payloads USING (seq) WHERE id = ? AND webhook_id = ?`, logID, webhookID).Scan(&orig)
+	if res.Error != nil {
+		return LogSummary{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return LogSummary{}, notFound()
+	}
+	if orig.Verdict != "" {
+		// Its answer decided a save that is over; sending it again
+		// through the queue could decide nothing.
+		return LogSummary{}, errs.New(errs.Invalid, "A synchronous webhook's execution cannot be redelivered; save the object again instead")
+	}
+	d := NewDelivery{WebhookID: webhookID, Action: orig.Action, ContentType: orig.ContentType,
+		ObjectID: orig.ObjectID, URL: orig.URL, Secret: orig.Secret, TLSCAPEM: orig.TLSCAPEM, Body: orig.Body}
+	if err := json.Unmarshal([]byte(orig.Headers), &d.Headers); err != nil {
+		return LogSummary{}, err
+	}
+	if t != nil {
+		d.URL, d.Headers, d.Secret = t.URL, t.Headers, t.Secret
+	}
+	id := newID()
+	if err := insert(ctx, tx, []NewDelivery{d}, []string{id}, []string{orig.MessageID}, logID, now); err != nil {
+		return LogSummary{}, err
+	}
+	if orig.Test {
+		if err := markTestTx(tx, id); err != nil {
+			return LogSummary{}, err
+		}
+	}
+	at := time.UnixMilli(now).UTC()
+	return s.withMax(LogSummary{ID: id, WebhookID: webhookID, Status: StatusPending, Action: d.Action,
+		ContentTypeName: d.ContentType, ObjectID: d.ObjectID, CreatedAt: at, UpdatedAt: at,
+		Test: orig.Test, RedeliveryOf: logID}), nil
 }
 
 // LastStatus returns the newest log of each of webhookIDs, for the webhooks
@@ -413,7 +436,7 @@ func (s *Service) LastStatus(ctx context.Context, webhookIDs []string) (map[stri
 		return nil, fmt.Errorf("last status: %w", err)
 	}
 	for _, r := range rows {
-		out[r.WebhookID] = r.summary()
+		out[r.WebhookID] = s.withMax(r.summary())
 	}
 	return out, nil
 }
@@ -444,7 +467,7 @@ func (s *Service) announce(ctx context.Context, hwm int64) int64 {
 		for _, r := range rows {
 			hwm = r.Seq
 			if r.Status == StatusPending && !r.ClaimedBy.Valid {
-				s.opts.Bus.Publish(events.Event{Type: "delivery", Data: r.summary()})
+				s.opts.Bus.Publish(events.Event{Type: "delivery", Data: s.withMax(r.summary())})
 			}
 		}
 		if len(rows) < 1000 {

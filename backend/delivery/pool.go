@@ -191,7 +191,7 @@ func (s *Service) dispatch(r *run, hwm int64) {
 					// Committed after the last announce and claimed at
 					// once: announce it here, before a worker can
 					// finish it, so "pending" never follows "done".
-					s.opts.Bus.Publish(events.Event{Type: "delivery", Data: j.pendingSummary()})
+					s.opts.Bus.Publish(events.Event{Type: "delivery", Data: s.withMax(j.pendingSummary())})
 				}
 				r.hold(j.seq)
 				r.inFlight.Add(1)
@@ -403,7 +403,7 @@ func (s *Service) writeOutcomes(ctx context.Context, r *run, batch []*outcome) {
 	for _, o := range written {
 		retried = retried || o.status == StatusPending
 		if s.opts.Bus != nil {
-			s.opts.Bus.Publish(events.Event{Type: "delivery", Data: o.summary()})
+			s.opts.Bus.Publish(events.Event{Type: "delivery", Data: s.withMax(o.summary())})
 		}
 	}
 	if retried {

@@ -88,3 +88,7 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	}
 	return 0
 }
+
+// MaxAttempts is how many attempts the schedule makes before giving up: the
+// first one and one after each delay.
+func (s *Schedule) MaxAttempts() int { return len(s.delays) + 1 }

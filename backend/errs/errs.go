@@ -24,6 +24,10 @@ const (
 	Unavailable  = "unavailable"  // 503
 )
 
+// PreconditionFailed (412): the version a write expected (If-Match) is not
+// the stored one.
+const PreconditionFailed = "precondition_failed"
+
 // Error is an error a person can act on.
 type Error struct {
 	Code    string

@@ -98,6 +98,11 @@ type SignatureCheck struct {
 // does not have.
 func checkSignature(secret string, h http.Header, body []byte, truncated bool, now time.Time) SignatureCheck {
 	if secret == "" {
+		if h.Get("webhook-signature") != "" {
+			// A signed request is worth saying so: the sender signs, and
+			// setting the inbox's secret would check it.
+			return SignatureCheck{Status: SigUnchecked, Reason: "signed, but the inbox has no signing secret to check it"}
+		}
 		return SignatureCheck{Status: SigUnchecked, Reason: "the inbox has no signing secret"}
 	}
 	var missing []string

@@ -277,7 +277,7 @@ func TestReceiveRecordsTheRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := RequestSummary{
-		ID: resp.RequestID, Inbox: "orders", N: 1, Method: "PATCH", Path: "/deep/sub%20path", Query: "a=1&b=two",
+		ID: resp.RequestID, Inbox: "orders", N: 1, Number: 1, Method: "PATCH", Path: "/deep/sub%20path", Query: "a=1&b=two",
 		ContentType: "application/json", BodySize: 7, RemoteAddr: "127.0.0.1:5555", ReceivedAt: time.Unix(vecTS, 0).UTC(),
 		Signature: SigUnchecked, SignatureReason: "the inbox has no signing secret", ResponseStatus: 201,
 	}
@@ -448,6 +448,27 @@ func TestFailFirstPersists(t *testing.T) {
 	if got := statuses(t, s, "x", 2); !slices.Equal(got, []int{500, 200}) {
 		t.Fatalf("after update: %v", got)
 	}
+	// N started over for the script; the request numbers did not.
+	items, _, err := s.ListRequests(context.Background(), "x", 1, 10)
+	if err != nil || len(items) != 7 || items[0].N != 2 || items[0].Number != 7 || items[6].Number != 1 {
+		t.Fatalf("numbers after a script save: %+v, %v", items, err)
+	}
+}
+
+// A Hookline webhook body gets a one-line summary in the list; other bodies none.
+func TestRequestSummaryLine(t *testing.T) {
+	t.Parallel()
+	s, _ := setup(t, Options{})
+	mustCreate(t, s, Input{Name: "x"})
+	send(t, s, "x", "POST", "/inbox/x", `{"webhookId":"w","action":"Update","contentTypeName":"product","payload":{"id":"product-1"}}`, nil)
+	send(t, s, "x", "POST", "/inbox/x", `not json`, nil)
+	items, _, err := s.ListRequests(context.Background(), "x", 1, 10)
+	if err != nil || len(items) != 2 {
+		t.Fatal(items, err)
+	}
+	if items[1].Summary != "Update · product/product-1" || items[0].Summary != "" {
+		t.Errorf("summaries %q, %q", items[1].Summary, items[0].Summary)
+	}
 }
 
 func TestFailRateIsReproducible(t *testing.T) {
@@ -555,7 +576,8 @@ func TestSignatureCheck(t *testing.T) {
 		{"six minutes old", "signed", "{}", signedHeaders(t, vecSecret, "msg_s", now-360, "{}"), SigStale, "6m0s old"},
 		{"six minutes ahead", "signed", "{}", signedHeaders(t, vecSecret, "msg_f", now+360, "{}"), SigStale, "in the future"},
 		{"four minutes old", "signed", "{}", signedHeaders(t, vecSecret, "msg_ok", now-240, "{}"), SigVerified, ""},
-		{"no secret", "plain", "{}", signedHeaders(t, vecSecret, "msg_p", now, "{}"), SigUnchecked, "no signing secret"},
+		{"no secret", "plain", "{}", signedHeaders(t, vecSecret, "msg_p", now, "{}"), SigUnchecked, "signed, but the inbox has no signing secret"},
+		{"no secret, unsigned", "plain", "{}", nil, SigUnchecked, "the inbox has no signing secret"},
 	}
 	for _, c := range cases {
 		_, req := send(t, s, c.inbox, "POST", "/inbox/"+c.inbox, c.body, c.h)

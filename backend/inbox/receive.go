@@ -39,7 +39,13 @@ type RequestSummary struct {
 	Inbox string `json:"inbox"`
 	// N is the request's position in the inbox's sequence since its script
 	// was saved; with the seed it reproduces the fail-rate draw.
-	N           int64     `json:"n"`
+	N int64 `json:"n"`
+	// Number counts every request the inbox ever recorded: unlike N it does
+	// not restart when the script is saved, so "#12" stays the same request.
+	Number int64 `json:"number"`
+	// Summary is one line about a Hookline webhook body ("Create ·
+	// product/product-1"); "" for other bodies.
+	Summary     string    `json:"summary"`
 	Method      string    `json:"method"`
 	Path        string    `json:"path"`
 	Query       string    `json:"query"`
@@ -79,6 +85,7 @@ type requestRow struct {
 	ID              string
 	Inbox           string
 	N               int64
+	Number          int64
 	Method          string
 	Path            string
 	Query           string
@@ -97,19 +104,27 @@ type requestRow struct {
 	RespBody        string
 	RespDelayMs     int
 	AbandonedMs     int64
-	// ContentType is filled only by summaryColumns.
+	// ContentType and the Hook* fields are filled only by summaryColumns.
 	ContentType string
+	HookAction  string
+	HookType    string
+	HookObject  string
 }
 
 // summaryColumns leaves out the headers, body and response, which a list
 // does not show; only the content type is pulled out of the headers JSON.
-const summaryColumns = `seq, id, inbox, n, method, path, query, body_size, truncated, remote_addr, received_at,
+// The hook_* columns read a Hookline (Flotiq) webhook body, when the body is
+// one, for the list's one-line summary.
+const summaryColumns = `seq, id, inbox, n, number, method, path, query, body_size, truncated, remote_addr, received_at,
 	signature, signature_reason, failure, roll, resp_status, abandoned_ms,
-	COALESCE(json_extract(headers, '$."Content-Type"[0]'), '') AS content_type`
+	COALESCE(json_extract(headers, '$."Content-Type"[0]'), '') AS content_type,
+	CASE WHEN json_valid(CAST(body AS TEXT)) THEN COALESCE(json_extract(CAST(body AS TEXT), '$.action'), '') ELSE '' END AS hook_action,
+	CASE WHEN json_valid(CAST(body AS TEXT)) THEN COALESCE(json_extract(CAST(body AS TEXT), '$.contentTypeName'), '') ELSE '' END AS hook_type,
+	CASE WHEN json_valid(CAST(body AS TEXT)) THEN COALESCE(json_extract(CAST(body AS TEXT), '$.payload.id'), '') ELSE '' END AS hook_object`
 
 func (r requestRow) summary() RequestSummary {
 	s := RequestSummary{
-		ID: r.ID, Inbox: r.Inbox, N: r.N, Method: r.Method, Path: r.Path, Query: r.Query,
+		ID: r.ID, Inbox: r.Inbox, N: r.N, Number: r.Number, Method: r.Method, Path: r.Path, Query: r.Query,
 		BodySize: r.BodySize, Truncated: r.Truncated, RemoteAddr: r.RemoteAddr,
 		ReceivedAt: time.UnixMilli(r.ReceivedAt).UTC(), Signature: r.Signature, SignatureReason: r.SignatureReason,
 		ResponseStatus: r.RespStatus, Failure: r.Failure, ContentType: r.ContentType,
@@ -118,7 +133,20 @@ func (r requestRow) summary() RequestSummary {
 		ms := r.AbandonedMs
 		s.AbandonedAfterMs = &ms
 	}
+	s.Summary = hookSummary(r.HookAction, r.HookType, r.HookObject)
 	return s
+}
+
+// hookSummary is "Create · product/product-1" for a webhook body that names
+// an action and a type; "" otherwise.
+func hookSummary(action, typeName, objectID string) string {
+	if action == "" || typeName == "" {
+		return ""
+	}
+	if objectID == "" {
+		return action + " · " + typeName
+	}
+	return action + " · " + typeName + "/" + objectID
 }
 
 func (r requestRow) request() Request {
@@ -172,7 +200,8 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 		}
 		ib := rows[0].inbox()
 		n := ib.Received + 1
-		if err := tx.Exec(`UPDATE inboxes SET received = ? WHERE name = ?`, n, name).Error; err != nil {
+		var number int64
+		if err := tx.Raw(`UPDATE inboxes SET received = ?, total = total + 1 WHERE name = ? RETURNING total`, n, name).Scan(&number).Error; err != nil {
 			return err
 		}
 		failure, roll := decide(n, ib.FailFirst, ib.FailRate, ib.FailSeed)
@@ -188,7 +217,7 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 			return err
 		}
 		row := requestRow{
-			ID: id, Inbox: name, N: n, Method: c.Method, Path: c.Path, Query: c.Query, Headers: string(headers),
+			ID: id, Inbox: name, N: n, Number: number, Method: c.Method, Path: c.Path, Query: c.Query, Headers: string(headers),
 			Body: c.Body, BodySize: c.BodySize, Truncated: c.Truncated, RemoteAddr: c.RemoteAddr, ReceivedAt: now.UnixMilli(),
 			Signature: sig.Status, SignatureReason: sig.Reason, Failure: failure, Roll: roll,
 			RespStatus: resp.Status, RespHeaders: string(respHeaders), RespBody: resp.Body, RespDelayMs: resp.DelayMs, AbandonedMs: -1,
@@ -196,10 +225,10 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 		if row.Body == nil {
 			row.Body = []byte{} // the column is NOT NULL
 		}
-		err = tx.Exec(`INSERT INTO inbox_requests(id, inbox, n, method, path, query, headers, body, body_size, truncated, remote_addr,
+		err = tx.Exec(`INSERT INTO inbox_requests(id, inbox, n, number, method, path, query, headers, body, body_size, truncated, remote_addr,
 			received_at, signature, signature_reason, failure, roll, resp_status, resp_headers, resp_body, resp_delay_ms, abandoned_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			row.ID, row.Inbox, row.N, row.Method, row.Path, row.Query, row.Headers, row.Body, row.BodySize, row.Truncated, row.RemoteAddr,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			row.ID, row.Inbox, row.N, row.Number, row.Method, row.Path, row.Query, row.Headers, row.Body, row.BodySize, row.Truncated, row.RemoteAddr,
 			row.ReceivedAt, row.Signature, row.SignatureReason, row.Failure, row.Roll, row.RespStatus, row.RespHeaders, row.RespBody,
 			row.RespDelayMs, row.AbandonedMs).Error
 		if err != nil {
@@ -207,6 +236,9 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 		}
 		sum = row.summary()
 		sum.ContentType = c.Header.Get("Content-Type")
+		if v := hookFields(c.Body); v != nil {
+			sum.Summary = hookSummary(v.Action, v.ContentTypeName, v.Payload.ID)
+		}
 		return s.retain(tx, name)
 	})
 	if err != nil {
@@ -306,3 +338,21 @@ func (s *Service) Abandon(ctx context.Context, name, id string, waited time.Dura
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func decodeB64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// hookBody is the part of a Hookline/Flotiq webhook body the summary reads.
+type hookBody struct {
+	Action          string `json:"action"`
+	ContentTypeName string `json:"contentTypeName"`
+	Payload         struct {
+		ID string `json:"id"`
+	} `json:"payload"`
+}
+
+// hookFields reads body as a webhook body, or nil when it is not JSON.
+func hookFields(body []byte) *hookBody {
+	var v hookBody
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	return &v
+}

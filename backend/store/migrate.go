@@ -48,8 +48,8 @@ func Migrations() ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: rest, SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	// Numbers are handed out per feature branch, so a build may lack some
-	// (a gap) until the branches are merged; each number is used once.
+	// Numbers need not be consecutive (0008 and 0009 were never used), but
+	// each is used once.
 	for i := 1; i < len(out); i++ {
 		if out[i].Version == out[i-1].Version {
 			return nil, fmt.Errorf("migration version %d is used twice", out[i].Version)

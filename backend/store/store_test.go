@@ -36,11 +36,12 @@ func TestOpenAppliesPragmasAndMigrations(t *testing.T) {
 	if fk != 1 || sync != 1 {
 		t.Errorf("foreign_keys=%d synchronous=%d, want 1 and 1 (NORMAL)", fk, sync)
 	}
-	var n int
+	var n, top int
 	db.R.Raw("SELECT COUNT(*) FROM schema_migrations").Scan(&n)
+	db.R.Raw("SELECT MAX(version) FROM schema_migrations").Scan(&top)
 	all, _ := Migrations()
-	if n != len(all) || n == 0 {
-		t.Errorf("recorded %d migrations, want %d", n, len(all))
+	if n != len(all) || n == 0 || top != SchemaVersion() {
+		t.Errorf("recorded %d migrations up to %d, want %d up to %d", n, top, len(all), SchemaVersion())
 	}
 	st, err := os.Stat(db.Path())
 	if err != nil {

@@ -32,8 +32,8 @@ test('the app shell renders every screen with an empty state', async () => {
   await page.goto(hl.url + '/');
   await page.waitForSelector('.shell[data-connected="yes"]');
   const nav = await page.locator('nav[aria-label="Main"] li a').allTextContents();
-  assert.deepEqual(nav, ['Content', 'Type definitions', 'Media', 'Webhooks', 'Inbox', 'Settings']);
-  for (const label of ['Type definitions', 'Media', 'Webhooks', 'Inbox']) {
+  assert.deepEqual(nav, ['Content', 'Type definitions', 'Media', 'Webhooks', 'Deliveries', 'Inbox', 'Settings']);
+  for (const label of ['Type definitions', 'Media', 'Webhooks', 'Deliveries', 'Inbox']) {
     await page.click(`nav >> text=${label}`);
     await page.waitForSelector('main h1');
     assert.equal((await page.locator('main h1').textContent()).trim(), label);
@@ -60,7 +60,9 @@ test('delivery settings are validated, stored, and apply after a restart', async
   await page.goto(hl.url + '/#/settings');
   const form = page.locator('[data-testid="delivery-settings"]');
   await form.waitFor();
-  assert.match(await page.locator('main').innerText(), /Running now: 8 workers, 10s per attempt/);
+  // Durations read as words, and the inputs show the running values.
+  assert.match(await page.locator('main').innerText(), /Running now: 8 workers, 10 s per attempt, retries after 10 s, 1 min, 5 min, 30 min, 2 h/);
+  assert.equal(await page.getAttribute('[data-testid="set-workers"]', 'placeholder'), '8');
   await page.fill('[data-testid="set-workers"]', '999');
   await page.fill('[data-testid="set-delays"]', '1s, soon');
   await page.click('[data-testid="set-save"]');

@@ -96,6 +96,11 @@ test('bad input in the form shows beside its field and saves nothing', async () 
   assert.ok(errors.some((e) => /Content-Type/i.test(e)), errors.join(' | '));
   const list = await rest.get('/api/v1/content/_webhooks');
   assert.equal(list.body.total_count, 1);
+  // The form is unsaved: leaving it asks first.
+  await page.evaluate(() => (location.hash = '#/webhooks'));
+  await page.waitForSelector('[data-testid="confirm-dialog"][open]');
+  await page.click('[data-testid="confirm-ok"]');
+  await page.waitForSelector('[data-testid="webhook-table"]');
 });
 
 test('a content change shows as pending, then done, without a reload', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { relativeTime } from './format';
-import { markdownToHtml } from './markdown';
 
 describe('relativeTime', () => {
   const now = new Date('2024-05-01T12:00:00Z');
@@ -19,16 +18,32 @@ describe('relativeTime', () => {
   });
 });
 
-describe('markdownToHtml', () => {
-  it('renders the common subset', () => {
-    expect(markdownToHtml('# Hi\n\nSome **bold** and *it* `x`\n\n- a\n- b')).toBe(
-      '<h1>Hi</h1>\n<p>Some <strong>bold</strong> and <em>it</em> <code>x</code></p>\n<ul><li>a</li><li>b</li></ul>',
-    );
+// markdownToHtml sanitises with DOMPurify, which needs a real DOM: it is
+// covered in real Chromium by e2e/tests/richtext.test.mjs.
+
+import { countdown, goDuration, goShort, humanError, plural, deliveryState } from './delivery';
+
+describe('delivery wording', () => {
+  it('reads countdowns and Go durations in words', () => {
+    expect(countdown(48_000)).toBe('48 s');
+    expect(countdown(185_000)).toBe('3 min 5 s');
+    expect(countdown(3_600_000)).toBe('1 h');
+    expect(goDuration('1m0s')).toBe('1 min');
+    expect(goDuration('10s')).toBe('10 s');
+    expect(goDuration('2h30m0s')).toBe('2 h 30 min');
+    expect(goDuration('500ms')).toBe('500 ms');
+    expect(['10s', '1m0s', '2h0m0s', '1h30m0s'].map(goShort)).toEqual(['10s', '1m', '2h', '1h30m']);
   });
-  it('escapes markup and unsafe links', () => {
-    const html = markdownToHtml('<img src=x onerror=alert(1)> [x](javascript:alert(1)) [ok](https://a.b)');
-    expect(html).not.toContain('<img');
-    expect(html).not.toContain('href="javascript');
-    expect(html).toContain('<a href="https://a.b"');
+  it('derives retrying from pending, attempts and a next attempt', () => {
+    expect(deliveryState({ status: 'pending', attempts: 0 })).toBe('queued');
+    expect(deliveryState({ status: 'pending', attempts: 1, nextAttemptAt: '2026-01-01T00:00:00Z' })).toBe('retrying');
+    expect(deliveryState({ status: 'error', attempts: 6 })).toBe('error');
+  });
+  it('says network errors in words and pluralises', () => {
+    expect(humanError('Request failed: Post "http://127.0.0.1:9/x": dial tcp 127.0.0.1:9: connect: connection refused')).toBe(
+      'Connection refused by 127.0.0.1:9',
+    );
+    expect(plural(1, 'property', 'properties')).toBe('1 property');
+    expect(plural(2, 'property', 'properties')).toBe('2 properties');
   });
 });

@@ -2,7 +2,7 @@
  * A tiny hash router: the app is a single page served from the Wails asset
  * server or from `hookline serve`, and hash routes work the same in both.
  */
-export const screens = ['content', 'types', 'media', 'webhooks', 'inbox', 'settings'] as const;
+export const screens = ['content', 'types', 'media', 'webhooks', 'deliveries', 'inbox', 'settings'] as const;
 export type Screen = (typeof screens)[number];
 
 export interface Route {

@@ -41,7 +41,7 @@ function expectRuns(cmd: string, argv: string[], stdin = '') {
 
 function req(over: Partial<InboxRequest>): InboxRequest {
   return {
-    id: 'req_1', inbox: 'evil', n: 1, method: 'POST', path: '/', query: '', contentType: '',
+    id: 'req_1', inbox: 'evil', n: 1, number: 1, summary: '', method: 'POST', path: '/', query: '', contentType: '',
     bodySize: 0, truncated: false, remoteAddr: '127.0.0.1:1', receivedAt: '2026-01-01T00:00:00Z',
     signature: 'unchecked', signatureReason: '', responseStatus: 200, failure: '', abandonedAfterMs: null,
     headers: {}, body: '', bodyEncoding: 'utf8', roll: -1,

@@ -203,8 +203,10 @@ export namespace delivery {
 	    // Go type: time
 	    nextAttemptAt?: any;
 	    verdict?: string;
-	    messageId: string;
+	    maxAttempts?: number;
+	    test?: boolean;
 	    redeliveryOf?: string;
+	    messageId: string;
 	    request: LogRequest;
 	    response?: LogResponse;
 	    history: LogAttempt[];
@@ -228,11 +230,61 @@ export namespace delivery {
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
 	        this.verdict = source["verdict"];
-	        this.messageId = source["messageId"];
+	        this.maxAttempts = source["maxAttempts"];
+	        this.test = source["test"];
 	        this.redeliveryOf = source["redeliveryOf"];
+	        this.messageId = source["messageId"];
 	        this.request = this.convertValues(source["request"], LogRequest);
 	        this.response = this.convertValues(source["response"], LogResponse);
 	        this.history = this.convertValues(source["history"], LogAttempt);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class LogFilter {
+	    status: string;
+	    webhookId: string;
+	    contentType: string;
+	    action: string;
+	    objectId: string;
+	    responseCode: number;
+	    // Go type: time
+	    since?: any;
+	    // Go type: time
+	    until?: any;
+	    q: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new LogFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.webhookId = source["webhookId"];
+	        this.contentType = source["contentType"];
+	        this.action = source["action"];
+	        this.objectId = source["objectId"];
+	        this.responseCode = source["responseCode"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.until = this.convertValues(source["until"], null);
+	        this.q = source["q"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -272,6 +324,9 @@ export namespace delivery {
 	    // Go type: time
 	    nextAttemptAt?: any;
 	    verdict?: string;
+	    maxAttempts?: number;
+	    test?: boolean;
+	    redeliveryOf?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new LogSummary(source);
@@ -292,6 +347,9 @@ export namespace delivery {
 	        this.error = source["error"];
 	        this.nextAttemptAt = this.convertValues(source["nextAttemptAt"], null);
 	        this.verdict = source["verdict"];
+	        this.maxAttempts = source["maxAttempts"];
+	        this.test = source["test"];
+	        this.redeliveryOf = source["redeliveryOf"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -311,6 +369,22 @@ export namespace delivery {
 		    }
 		    return a;
 		}
+	}
+	export class RetryResult {
+	    matched: number;
+	    queued: number;
+	    ids: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RetryResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.matched = source["matched"];
+	        this.queued = source["queued"];
+	        this.ids = source["ids"];
+	    }
 	}
 
 }
@@ -497,6 +571,8 @@ export namespace inbox {
 	    id: string;
 	    inbox: string;
 	    n: number;
+	    number: number;
+	    summary: string;
 	    method: string;
 	    path: string;
 	    query: string;
@@ -526,6 +602,8 @@ export namespace inbox {
 	        this.id = source["id"];
 	        this.inbox = source["inbox"];
 	        this.n = source["n"];
+	        this.number = source["number"];
+	        this.summary = source["summary"];
 	        this.method = source["method"];
 	        this.path = source["path"];
 	        this.query = source["query"];
@@ -579,6 +657,20 @@ export namespace main {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.deletedCount = source["deletedCount"];
+	    }
+	}
+	export class DesktopPrefs {
+	    notifyErrors: boolean;
+	    notifierAvailable: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new DesktopPrefs(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.notifyErrors = source["notifyErrors"];
+	        this.notifierAvailable = source["notifierAvailable"];
 	    }
 	}
 	export class ListPage {
@@ -737,6 +829,27 @@ export namespace syncwebhook {
 	        this.timeout_ms = source["timeout_ms"];
 	        this.contentType = source["contentType"];
 	        this.objectId = source["objectId"];
+	    }
+	}
+
+}
+
+export namespace webhook {
+	
+	export class TestRequest {
+	    contentType: string;
+	    objectId: string;
+	    action: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.contentType = source["contentType"];
+	        this.objectId = source["objectId"];
+	        this.action = source["action"];
 	    }
 	}
 

@@ -1,4 +1,4 @@
-import { fromHttp } from './errors';
+import { fromHttp, unreachable } from './errors';
 
 /**
  * The browser transport, used under `hookline serve`. The page that the
@@ -22,16 +22,21 @@ export class HttpTransport {
     return this.session ? { 'X-Hookline-Session': this.session } : { 'X-AUTH-TOKEN': this.apiKey };
   }
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
     // The UI is an editor: it sees drafts of Draft & Public types, as
     // Flotiq's panel does with X-MODE: preview.
-    const headers: Record<string, string> = { ...this.credentials(), 'X-MODE': 'preview' };
+    const headers: Record<string, string> = { ...extra, ...this.credentials(), 'X-MODE': 'preview' };
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
-    const res = await this.fetcher(this.base + path, init);
+    let res: Response;
+    try {
+      res = await this.fetcher(this.base + path, init);
+    } catch (e) {
+      throw unreachable(this.base + path, e);
+    }
     if (res.status === 204) return undefined as T;
     const text = await res.text();
     let data: unknown = undefined;

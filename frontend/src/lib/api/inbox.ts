@@ -62,6 +62,10 @@ export interface InboxRequestSummary {
   inbox: string;
   /** Position in the inbox's sequence since its script was saved. */
   n: number;
+  /** Every request the inbox recorded, counted: stays the same when the script is saved. */
+  number: number;
+  /** "Create · product/product-1" for a Hookline webhook body; "" otherwise. */
+  summary: string;
   method: string;
   /** Sub-path after /inbox/{name}, always starting with "/". */
   path: string;

@@ -55,6 +55,12 @@ export interface LogSummary {
   nextAttemptAt?: string;
   /** Sync webhooks only: what the answer decided. */
   verdict?: 'accepted' | 'modified' | 'rejected' | 'failed';
+  /** Attempts the retry schedule makes in all ("attempt 2 of 6"). */
+  maxAttempts?: number;
+  /** Queued by "Send test". Live events leave it out. */
+  test?: boolean;
+  /** The log this one re-sends. Live events leave it out. */
+  redeliveryOf?: string;
 }
 
 /** A starting point for a code webhook. */
@@ -110,7 +116,6 @@ export interface Attempt {
 export interface LogDetail extends LogSummary {
   /** The webhook-id header value: stays the same across attempts and redeliveries. */
   messageId: string;
-  redeliveryOf?: string;
   request: { method: string; url: string; headers: Header[]; body: string };
   response: LogResponse | null;
   history: Attempt[];

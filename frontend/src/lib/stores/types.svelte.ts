@@ -2,7 +2,7 @@
  * The content types area: the list of user types and a cache of parsed
  * models, which the modeler, the content list and the object form share.
  */
-import { api, type ContentTypeDefinition } from '../api';
+import { api, subscribe, type ContentTypeDefinition } from '../api';
 import { forSave, fromDefinition, type TypeModel } from '../content/model';
 
 /** More types than a person defines by hand; the list is not paged. */
@@ -16,7 +16,26 @@ class TypesStore {
 
   private models = new Map<string, TypeModel>();
 
+  private listening = false;
+
+  /**
+   * Follows type definitions created, changed or deleted elsewhere (a
+   * script through the REST API): the list reloads and the cached model of
+   * a changed type is dropped.
+   */
+  private listen() {
+    if (this.listening || typeof window === 'undefined') return;
+    this.listening = true;
+    subscribe((t, data) => {
+      const d = data as { contentType?: string; definition?: string } | null;
+      if (t !== 'content' || !d?.definition) return;
+      if (d.contentType) this.models.delete(d.contentType);
+      void this.load();
+    });
+  }
+
   async load(): Promise<void> {
+    this.listen();
     this.loading = true;
     this.error = null;
     try {

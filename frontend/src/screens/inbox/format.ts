@@ -136,6 +136,7 @@ export const signatureLabels: Record<SignatureStatus, string> = {
 /** The badge text, with "too far ahead" for a stale timestamp from the future. */
 export function signatureLabel(status: SignatureStatus, reason = ''): string {
   if (status === 'stale_timestamp' && reason.includes('future')) return 'Timestamp in the future';
+  if (status === 'unchecked' && reason.startsWith('signed')) return 'signed (no secret to check)';
   return signatureLabels[status] ?? status;
 }
 

@@ -16,7 +16,7 @@ import {
 
 function req(over: Partial<InboxRequest> = {}): InboxRequest {
   return {
-    id: 'req_1', inbox: 'orders', n: 1, method: 'POST', path: '/', query: '', contentType: 'application/json',
+    id: 'req_1', inbox: 'orders', n: 1, number: 1, summary: '', method: 'POST', path: '/', query: '', contentType: 'application/json',
     bodySize: 2, truncated: false, remoteAddr: '127.0.0.1:1', receivedAt: '2026-01-01T00:00:00Z',
     signature: 'unchecked', signatureReason: '', responseStatus: 200, failure: '', abandonedAfterMs: null,
     headers: { 'Content-Type': ['application/json'] }, body: '{}', bodyEncoding: 'utf8', roll: -1,

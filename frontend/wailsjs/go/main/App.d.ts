@@ -8,6 +8,7 @@ import {delivery} from '../models';
 import {app} from '../models';
 import {auth} from '../models';
 import {demo} from '../models';
+import {webhook} from '../models';
 
 export function ArchiveObject(arg1:string,arg2:string):Promise<void>;
 
@@ -33,6 +34,8 @@ export function DeleteType(arg1:string):Promise<void>;
 
 export function DeleteWebhook(arg1:string):Promise<void>;
 
+export function GetDesktopPrefs():Promise<main.DesktopPrefs>;
+
 export function GetInbox(arg1:string):Promise<inbox.Inbox>;
 
 export function GetInboxRequest(arg1:string,arg2:string):Promise<inbox.Request>;
@@ -52,6 +55,8 @@ export function GetWebhookLog(arg1:string,arg2:string):Promise<delivery.LogDetai
 export function Info():Promise<app.Info>;
 
 export function Keys():Promise<auth.KeySet>;
+
+export function ListAllLogs(arg1:delivery.LogFilter,arg2:number,arg3:number):Promise<main.ListPage>;
 
 export function ListInboxRequests(arg1:string,arg2:number,arg3:number):Promise<main.ListPage>;
 
@@ -77,11 +82,19 @@ export function PublishObject(arg1:string,arg2:string):Promise<void>;
 
 export function Redeliver(arg1:string,arg2:string):Promise<delivery.LogSummary>;
 
+export function Referrers(arg1:string,arg2:string):Promise<{[key: string]: any}>;
+
 export function RegenerateKey(arg1:string):Promise<auth.KeySet>;
 
 export function ReplayInboxRequest(arg1:string,arg2:string,arg3:string):Promise<inbox.ReplayResult>;
 
+export function RetryLogs(arg1:delivery.LogFilter,arg2:boolean):Promise<delivery.RetryResult>;
+
 export function SaveSettings(arg1:settings.Delivery):Promise<settings.View>;
+
+export function SendTest(arg1:string,arg2:webhook.TestRequest):Promise<delivery.LogSummary>;
+
+export function SetDesktopPrefs(arg1:main.DesktopPrefs):Promise<main.DesktopPrefs>;
 
 export function TriggerCustom(arg1:string,arg2:string,arg3:string):Promise<delivery.LogSummary>;
 
@@ -93,8 +106,12 @@ export function UpdateInbox(arg1:string,arg2:inbox.Input):Promise<inbox.Inbox>;
 
 export function UpdateObject(arg1:string,arg2:string,arg3:{[key: string]: any}):Promise<{[key: string]: any}>;
 
+export function UpdateObjectAt(arg1:string,arg2:string,arg3:{[key: string]: any},arg4:number):Promise<{[key: string]: any}>;
+
 export function UpdateType(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
 
 export function UpdateWebhook(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
+
+export function UpdateWebhookAt(arg1:string,arg2:{[key: string]: any},arg3:number):Promise<{[key: string]: any}>;
 
 export function WebhookLastStatus():Promise<{[key: string]: delivery.LogSummary}>;

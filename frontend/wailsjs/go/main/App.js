@@ -50,6 +50,10 @@ export function DeleteWebhook(arg1) {
   return window['go']['main']['App']['DeleteWebhook'](arg1);
 }
 
+export function GetDesktopPrefs() {
+  return window['go']['main']['App']['GetDesktopPrefs']();
+}
+
 export function GetInbox(arg1) {
   return window['go']['main']['App']['GetInbox'](arg1);
 }
@@ -88,6 +92,10 @@ export function Info() {
 
 export function Keys() {
   return window['go']['main']['App']['Keys']();
+}
+
+export function ListAllLogs(arg1, arg2, arg3) {
+  return window['go']['main']['App']['ListAllLogs'](arg1, arg2, arg3);
 }
 
 export function ListInboxRequests(arg1, arg2, arg3) {
@@ -138,6 +146,10 @@ export function Redeliver(arg1, arg2) {
   return window['go']['main']['App']['Redeliver'](arg1, arg2);
 }
 
+export function Referrers(arg1, arg2) {
+  return window['go']['main']['App']['Referrers'](arg1, arg2);
+}
+
 export function RegenerateKey(arg1) {
   return window['go']['main']['App']['RegenerateKey'](arg1);
 }
@@ -146,8 +158,20 @@ export function ReplayInboxRequest(arg1, arg2, arg3) {
   return window['go']['main']['App']['ReplayInboxRequest'](arg1, arg2, arg3);
 }
 
+export function RetryLogs(arg1, arg2) {
+  return window['go']['main']['App']['RetryLogs'](arg1, arg2);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
+}
+
+export function SendTest(arg1, arg2) {
+  return window['go']['main']['App']['SendTest'](arg1, arg2);
+}
+
+export function SetDesktopPrefs(arg1) {
+  return window['go']['main']['App']['SetDesktopPrefs'](arg1);
 }
 
 export function TriggerCustom(arg1, arg2, arg3) {
@@ -170,12 +194,20 @@ export function UpdateObject(arg1, arg2, arg3) {
   return window['go']['main']['App']['UpdateObject'](arg1, arg2, arg3);
 }
 
+export function UpdateObjectAt(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['UpdateObjectAt'](arg1, arg2, arg3, arg4);
+}
+
 export function UpdateType(arg1, arg2) {
   return window['go']['main']['App']['UpdateType'](arg1, arg2);
 }
 
 export function UpdateWebhook(arg1, arg2) {
   return window['go']['main']['App']['UpdateWebhook'](arg1, arg2);
+}
+
+export function UpdateWebhookAt(arg1, arg2, arg3) {
+  return window['go']['main']['App']['UpdateWebhookAt'](arg1, arg2, arg3);
 }
 
 export function WebhookLastStatus() {
