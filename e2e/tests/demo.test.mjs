@@ -41,7 +41,7 @@ test('an empty app offers the demo; its deliveries go from pending to done on sc
   await page.click('[data-testid="load-demo"]');
   await page.waitForSelector('[data-testid="logs-sidebar"]');
   webhookId = decodeURIComponent(page.url().split('#/webhooks/')[1]);
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"][data-status="done"]').length === 5, null, { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"][data-status="done"]').length === 5, null, { timeout: 30000 });
   const types = (await rest.get('/api/v1/internal/contenttype?internal=0')).body.data.map((t) => t.name).sort();
   assert.deepEqual(types, ['blogpost', 'product']);
   assert.equal((await requestsOf()).total_count, 5);

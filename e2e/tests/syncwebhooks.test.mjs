@@ -151,6 +151,10 @@ test("a code webhook's Try it runs against a chosen object and saves nothing", a
   await page.waitForFunction(() => document.querySelector('[data-testid="wh-try-outcome"]')?.getAttribute('data-verdict') === 'failed');
   assert.match(await out.textContent(), /line 2/);
   assert.equal((await rest.get('/api/v1/content/_webhooks')).body.total_count, 0, 'Try it saved no webhook');
+  // The form was never saved, so leaving it asks first; discard.
+  await page.goto(hl.url + '/#/webhooks');
+  await page.click('[data-testid="confirm-ok"]');
+  await page.waitForSelector('[data-testid="webhook-form"]', { state: 'detached' });
 });
 
 test('the inbox as a modifying sync receiver changes what the editor saves', async () => {
