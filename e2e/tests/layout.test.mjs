@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startHookline } from '../lib/hookline.mjs';
 import { launchBrowser } from '../lib/browser.mjs';
 import { restClient } from '../lib/rest.mjs';
+import { png } from '../lib/png.mjs';
 
 const out = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'build', 'screens');
 let hl, browser, rest, webhookId, objectPath;
@@ -38,6 +39,12 @@ before(async () => {
     actions: [{ action: 'Update' }], content_type_definitions: [], headers: [],
   });
   await rest.put(`/api/v1/content/${objectPath}`, objs.body.data[0]);
+  // One image for the media library's grid.
+  const form = new FormData();
+  form.append('type', 'image');
+  form.append('file', new Blob([png(240, 160, [40, 120, 200])], { type: 'image/png' }), 'layout.png');
+  const up = await fetch(hl.url + '/api/media', { method: 'POST', headers: { 'X-AUTH-TOKEN': rest.key }, body: form });
+  assert.equal(up.status, 200, await up.text());
 });
 after(async () => {
   await browser?.close();
@@ -50,6 +57,7 @@ const screens = () => [
   { name: 'objects', hash: '#/content/' + objectPath.split('/')[0], controls: ['[data-testid="new-object"]', '[data-testid="object-search"]', '[data-testid="object-link"]'] },
   { name: 'object', hash: '#/content/' + objectPath, controls: ['[data-testid="object-save"]', '[data-testid="object-delete"]', '[data-testid="toggle-versions"]'] },
   { name: 'types', hash: '#/types', controls: ['[data-testid="new-type"]', '[data-testid="type-row"]'] },
+  { name: 'media', hash: '#/media', controls: ['[data-testid="upload-button"]', '[data-testid="media-search"]', '[data-testid="media-kind"]', '[data-testid="media-card"]'] },
   { name: 'webhooks', hash: '#/webhooks', controls: ['[data-testid="add-webhook"]', '[data-testid="enabled-toggle"]'] },
   { name: 'webhook', hash: '#/webhooks/' + encodeURIComponent(webhookId), controls: ['[data-testid="wh-save"]', '[data-testid="wh-send-test"]', '[data-testid="wh-url"]', '[data-testid="logs-refresh"]'] },
   { name: 'deliveries', hash: '#/deliveries', controls: ['[data-testid="retry-failed"]', '[data-testid="recover"]', '[data-testid="f-status"]', '[data-testid="f-search"]', '[data-testid="delivery-row"]'] },
