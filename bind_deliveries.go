@@ -20,6 +20,35 @@ func (a *App) UpdateWebhookAt(id string, w map[string]any, version int) (content
 	return a.UpdateObjectAt(webhook.TypeName, id, w, version)
 }
 
+// TypeAt is a content type definition with its revision, the version
+// UpdateTypeAt names (the ETag of GET /api/v1/internal/contenttype/{name}).
+type TypeAt struct {
+	Definition content.Definition `json:"definition"`
+	Version    int                `json:"version"`
+}
+
+// GetTypeAt returns a type with its revision. The revision is read first:
+// a write in between then makes a later UpdateTypeAt fail (412) rather
+// than pass with a stale definition.
+func (a *App) GetTypeAt(name string) (TypeAt, error) {
+	rev, err := a.m.Content.TypeVersion(a.ctx, name)
+	if err != nil {
+		return TypeAt{}, a.bindErr(err)
+	}
+	d, err := a.m.Content.GetType(a.ctx, name, content.GetTypeOptions{})
+	if err != nil {
+		return TypeAt{}, a.bindErr(err)
+	}
+	return TypeAt{Definition: d, Version: rev}, nil
+}
+
+// UpdateTypeAt changes a content type only if it is still at version (see
+// UpdateObjectAt); on success its revision is version+1.
+func (a *App) UpdateTypeAt(name string, def map[string]any, version int) (content.Definition, error) {
+	d, err := a.m.Content.UpdateType(content.WithExpectedVersion(a.ctx, version), name, def)
+	return d, a.bindErr(err)
+}
+
 // ListAllLogs lists the execution logs of every webhook that match f,
 // newest first (the Deliveries screen).
 func (a *App) ListAllLogs(f delivery.LogFilter, page, limit int) (ListPage, error) {

@@ -116,15 +116,17 @@ func (s *Server) createType(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) getType(w http.ResponseWriter, r *http.Request) error {
+	// The revision If-Match names for a type, read before the body: a write
+	// in between then only makes a later If-Match fail (412), never pass
+	// with a stale definition.
+	rev, revErr := s.content.TypeVersion(r.Context(), r.PathValue("name"))
 	out, err := s.content.GetType(r.Context(), r.PathValue("name"), content.GetTypeOptions{
 		ResolveRef: boolParam(r, "resolveRef"), StrictSchema: boolParam(r, "strictSchema"),
 	})
 	if err != nil {
 		return err
 	}
-	// The revision If-Match names for a type (read apart from the body: a
-	// write in between only makes a later If-Match fail safe).
-	if rev, err := s.content.TypeVersion(r.Context(), r.PathValue("name")); err == nil {
+	if revErr == nil {
 		w.Header().Set("ETag", `"`+strconv.Itoa(rev)+`"`)
 	}
 	writeJSON(w, http.StatusOK, out)

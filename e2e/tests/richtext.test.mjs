@@ -3,6 +3,7 @@
 // sanitised before they are rendered; relations show their titles in lists;
 // two versions compare field by field.
 import { test, before, after } from 'node:test';
+import { crc32, deflateSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import { startHookline } from '../lib/hookline.mjs';
 import { launchBrowser } from '../lib/browser.mjs';
@@ -149,5 +150,76 @@ test('a relation shows the related object’s title in the list; two versions co
   assert.equal(await banner.innerText(), 'This content object is used in post-2 (Evil).');
   assert.equal((await rest.get('/api/v1/content/post/post-1')).status, 200);
   assert.deepEqual(dialogs, []);
+  assert.deepEqual(pageErrors, []);
+});
+
+/** A w×h RGB PNG of one colour, for a real upload. */
+function png(w, h, rgb) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  const row = Buffer.concat([Buffer.from([0]), ...Array.from({ length: w }, () => Buffer.from(rgb))]);
+  const raw = Buffer.concat(Array.from({ length: h }, () => row));
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+test('an image from the media library goes into rich text through the toolbar and is stored as <img>', async () => {
+  const fd = new FormData();
+  fd.append('type', 'image');
+  fd.append('file', new Blob([png(120, 80, [220, 60, 40])], { type: 'image/png' }), 'sunset.png');
+  const up = await fetch(hl.url + '/api/media', { method: 'POST', headers: { 'X-AUTH-TOKEN': rest.key }, body: fd });
+  assert.equal(up.status, 200);
+  const m = await up.json();
+  const alt = await fetch(hl.url + '/api/v1/content/_media/' + m.id, {
+    method: 'PATCH',
+    headers: { 'X-AUTH-TOKEN': rest.key, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ alt: 'A red "sunset" <b>' }),
+  });
+  assert.equal(alt.status, 200);
+  const src = `/image/0x0/${m.id}.${m.extension}`;
+
+  await page.goto(hl.url + '/#/content/post/new');
+  await page.locator('[data-testid="field-title"] input').fill('Pictured');
+  const ed = page.locator('[data-testid="richtext-content"]');
+  await ed.click();
+  await page.keyboard.type('Before the picture');
+  await page.click('[data-testid="rt-image"]');
+  const picker = page.locator('[data-testid="media-picker"]');
+  await picker.locator(`[data-testid="media-card"][data-id="${m.id}"]`).click();
+  await picker.locator('[data-testid="picker-done"]').click();
+  await picker.waitFor({ state: 'detached' });
+  await ed.locator(`img[src="${src}"]`).waitFor();
+  await page.click('[data-testid="object-save"]');
+  await page.waitForFunction(() => /#\/content\/post\/post-/.test(location.hash));
+  const id = decodeURIComponent(page.url().split('#/content/post/')[1]);
+  const obj = (await rest.get('/api/v1/content/post/' + encodeURIComponent(id))).body;
+  assert.equal(obj.body, `<p>Before the picture</p><img src="${src}" alt="A red &quot;sunset&quot; &lt;b&gt;">`);
+
+  // Opened again, the editor shows the stored picture, loaded from the library.
+  await page.reload();
+  const img = ed.locator('img');
+  await img.waitFor();
+  assert.equal(await img.getAttribute('src'), src);
+  assert.equal(await img.getAttribute('alt'), 'A red "sunset" <b>');
+  await page.waitForFunction(() => document.querySelector('[data-testid="richtext-content"] img')?.naturalWidth === 120);
+
+  // DOMPurify keeps a relative /image src and drops a javascript: one.
+  await rest.post('/api/v1/content/post', { id: 'post-img', title: 'Two images', body: `<img src="${src}" alt="ok"><img src="javascript:window.__pwned=6" alt="bad">` });
+  await page.goto(hl.url + '/#/content/post/post-img');
+  await ed.locator('img[alt="ok"]').waitFor();
+  const srcs = await ed.locator('img').evaluateAll((els) => els.map((e) => e.getAttribute('src')));
+  assert.ok(srcs.includes(src), JSON.stringify(srcs));
+  assert.ok(srcs.every((s) => !s || !/^javascript:/i.test(s)), JSON.stringify(srcs));
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(pageErrors, []);
 });

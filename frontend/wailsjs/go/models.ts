@@ -715,6 +715,20 @@ export namespace main {
 	        this.status = source["status"];
 	    }
 	}
+	export class TypeAt {
+	    definition: {[key: string]: any};
+	    version: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TypeAt(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.definition = source["definition"];
+	        this.version = source["version"];
+	    }
+	}
 
 }
 

@@ -5,7 +5,7 @@
  */
 import * as Bound from '../../../wailsjs/go/main/App';
 import { bound, http, isDesktop, query } from './transport';
-import type { ContentObject, ListPage } from './types';
+import type { ContentObject, ContentTypeDefinition, ListPage } from './types';
 import type { LogSummary, Webhook } from './webhooks';
 
 /** What the list can be narrowed by; empty values match everything. */
@@ -72,6 +72,19 @@ export const versionedApi = {
     return isDesktop
       ? bound(() => Bound.UpdateObjectAt(type, id, obj, version))
       : http().request('PUT', `/api/v1/content/${encodeURIComponent(type)}/${encodeURIComponent(id)}`, obj, ifMatch(version));
+  },
+  /** A type with its revision: the version updateType names. */
+  async getType(name: string): Promise<{ definition: ContentTypeDefinition; version: number }> {
+    if (isDesktop) return (await bound(() => Bound.GetTypeAt(name))) as unknown as { definition: ContentTypeDefinition; version: number };
+    const { data, etag } = await http().exchange<ContentTypeDefinition>('GET', `/api/v1/internal/contenttype/${encodeURIComponent(name)}`);
+    const version = Number(etag.replace(/^W\//, '').replace(/"/g, ''));
+    return { definition: data, version: Number.isInteger(version) && version > 0 ? version : 0 };
+  },
+  /** PUT of a type that fails with 412 when it is no longer at version; on success it is at version+1. */
+  updateType(name: string, def: ContentTypeDefinition, version: number): Promise<ContentTypeDefinition> {
+    return isDesktop
+      ? bound(() => Bound.UpdateTypeAt(name, def, version) as Promise<ContentTypeDefinition>)
+      : http().request('PUT', `/api/v1/internal/contenttype/${encodeURIComponent(name)}`, def, version > 0 ? ifMatch(version) : {});
   },
   updateWebhook(id: string, w: Webhook, version: number): Promise<Webhook> {
     return isDesktop

@@ -23,6 +23,11 @@ export class HttpTransport {
   }
 
   async request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+    return (await this.exchange<T>(method, path, body, extra)).data;
+  }
+
+  /** Like request, with the response's ETag (a version for If-Match; '' when none). */
+  async exchange<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<{ data: T; etag: string }> {
     // The UI is an editor: it sees drafts of Draft & Public types, as
     // Flotiq's panel does with X-MODE: preview.
     const headers: Record<string, string> = { ...extra, ...this.credentials(), 'X-MODE': 'preview' };
@@ -37,7 +42,8 @@ export class HttpTransport {
     } catch (e) {
       throw unreachable(this.base + path, e);
     }
-    if (res.status === 204) return undefined as T;
+    const etag = res.headers?.get?.('ETag') ?? '';
+    if (res.status === 204) return { data: undefined as T, etag };
     const text = await res.text();
     let data: unknown = undefined;
     if (text) {
@@ -48,7 +54,7 @@ export class HttpTransport {
       }
     }
     if (!res.ok) throw fromHttp(res.status, data);
-    return data as T;
+    return { data: data as T, etag };
   }
 
   /** Opens the Server-Sent Events stream; returns a function that closes it. */

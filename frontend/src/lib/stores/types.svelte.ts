@@ -3,6 +3,7 @@
  * models, which the modeler, the content list and the object form share.
  */
 import { api, subscribe, type ContentTypeDefinition } from '../api';
+import { versionedApi } from '../api/deliveries';
 import { forSave, fromDefinition, type TypeModel } from '../content/model';
 
 /** More types than a person defines by hand; the list is not paged. */
@@ -70,10 +71,17 @@ class TypesStore {
     return this.models.get(name)!;
   }
 
-  /** Creates (original = null) or replaces a type; refreshes the list. */
-  async save(def: ContentTypeDefinition, original: string | null): Promise<ContentTypeDefinition> {
+  /**
+   * Creates (original = null) or replaces a type; refreshes the list. With
+   * a version, the replace is refused (412) unless the type is still at it.
+   */
+  async save(def: ContentTypeDefinition, original: string | null, version?: number): Promise<ContentTypeDefinition> {
     const body = forSave(def);
-    const saved = original ? await api.updateType(original, body) : await api.createType(body);
+    const saved = !original
+      ? await api.createType(body)
+      : version !== undefined
+        ? await versionedApi.updateType(original, body, version)
+        : await api.updateType(original, body);
     this.models.delete(saved.name);
     await this.load();
     return saved;

@@ -46,6 +46,8 @@ export function GetSettings():Promise<settings.View>;
 
 export function GetType(arg1:string):Promise<{[key: string]: any}>;
 
+export function GetTypeAt(arg1:string):Promise<main.TypeAt>;
+
 export function GetVersion(arg1:string,arg2:string,arg3:number):Promise<{[key: string]: any}>;
 
 export function GetWebhook(arg1:string):Promise<{[key: string]: any}>;
@@ -109,6 +111,8 @@ export function UpdateObject(arg1:string,arg2:string,arg3:{[key: string]: any}):
 export function UpdateObjectAt(arg1:string,arg2:string,arg3:{[key: string]: any},arg4:number):Promise<{[key: string]: any}>;
 
 export function UpdateType(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
+
+export function UpdateTypeAt(arg1:string,arg2:{[key: string]: any},arg3:number):Promise<{[key: string]: any}>;
 
 export function UpdateWebhook(arg1:string,arg2:{[key: string]: any}):Promise<{[key: string]: any}>;
 

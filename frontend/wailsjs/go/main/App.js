@@ -74,6 +74,10 @@ export function GetType(arg1) {
   return window['go']['main']['App']['GetType'](arg1);
 }
 
+export function GetTypeAt(arg1) {
+  return window['go']['main']['App']['GetTypeAt'](arg1);
+}
+
 export function GetVersion(arg1, arg2, arg3) {
   return window['go']['main']['App']['GetVersion'](arg1, arg2, arg3);
 }
@@ -200,6 +204,10 @@ export function UpdateObjectAt(arg1, arg2, arg3, arg4) {
 
 export function UpdateType(arg1, arg2) {
   return window['go']['main']['App']['UpdateType'](arg1, arg2);
+}
+
+export function UpdateTypeAt(arg1, arg2, arg3) {
+  return window['go']['main']['App']['UpdateTypeAt'](arg1, arg2, arg3);
 }
 
 export function UpdateWebhook(arg1, arg2) {
