@@ -24,8 +24,19 @@ export async function restClient(url) {
     return { status: res.status, body: parsed };
   }
 
+  /** POST /api/media: one file as Flotiq's multipart upload. */
+  async function upload(name, bytes, mimeType = 'image/png') {
+    const form = new FormData();
+    form.append('type', mimeType.startsWith('image/') ? 'image' : 'file');
+    form.append('file', new Blob([bytes], { type: mimeType }), name);
+    const res = await fetch(url + '/api/media', { method: 'POST', headers: { 'X-AUTH-TOKEN': key }, body: form });
+    const text = await res.text();
+    return { status: res.status, body: res.ok ? JSON.parse(text) : text };
+  }
+
   return {
     key,
+    upload,
     get: (path) => call('GET', path),
     post: (path, body) => call('POST', path, body),
     put: (path, body) => call('PUT', path, body),

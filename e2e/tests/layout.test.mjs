@@ -40,11 +40,8 @@ before(async () => {
   });
   await rest.put(`/api/v1/content/${objectPath}`, objs.body.data[0]);
   // One image for the media library's grid.
-  const form = new FormData();
-  form.append('type', 'image');
-  form.append('file', new Blob([png(240, 160, [40, 120, 200])], { type: 'image/png' }), 'layout.png');
-  const up = await fetch(hl.url + '/api/media', { method: 'POST', headers: { 'X-AUTH-TOKEN': rest.key }, body: form });
-  assert.equal(up.status, 200, await up.text());
+  const up = await rest.upload('layout.png', png(240, 160, [40, 120, 200]));
+  assert.equal(up.status, 200, up.body);
 });
 after(async () => {
   await browser?.close();

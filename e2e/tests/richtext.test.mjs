@@ -3,7 +3,7 @@
 // sanitised before they are rendered; relations show their titles in lists;
 // two versions compare field by field.
 import { test, before, after } from 'node:test';
-import { crc32, deflateSync } from 'node:zlib';
+import { png } from '../lib/png.mjs';
 import assert from 'node:assert/strict';
 import { startHookline } from '../lib/hookline.mjs';
 import { launchBrowser } from '../lib/browser.mjs';
@@ -153,33 +153,10 @@ test('a relation shows the related object’s title in the list; two versions co
   assert.deepEqual(pageErrors, []);
 });
 
-/** A w×h RGB PNG of one colour, for a real upload. */
-function png(w, h, rgb) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const row = Buffer.concat([Buffer.from([0]), ...Array.from({ length: w }, () => Buffer.from(rgb))]);
-  const raw = Buffer.concat(Array.from({ length: h }, () => row));
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
 test('an image from the media library goes into rich text through the toolbar and is stored as <img>', async () => {
-  const fd = new FormData();
-  fd.append('type', 'image');
-  fd.append('file', new Blob([png(120, 80, [220, 60, 40])], { type: 'image/png' }), 'sunset.png');
-  const up = await fetch(hl.url + '/api/media', { method: 'POST', headers: { 'X-AUTH-TOKEN': rest.key }, body: fd });
-  assert.equal(up.status, 200);
-  const m = await up.json();
+  const up = await rest.upload('sunset.png', png(120, 80, [220, 60, 40]));
+  assert.equal(up.status, 200, up.body);
+  const m = up.body;
   const alt = await fetch(hl.url + '/api/v1/content/_media/' + m.id, {
     method: 'PATCH',
     headers: { 'X-AUTH-TOKEN': rest.key, 'Content-Type': 'application/json' },
