@@ -23,6 +23,26 @@ func (h hooks) ChangedTx(ctx context.Context, tx *gorm.DB, c content.Change) err
 	return nil
 }
 
+// ChangedBatchTx hands a batch's changes to each listener: at once to those
+// that take batches, one by one to the others. It makes hooks a
+// content.BatchHook.
+func (h hooks) ChangedBatchTx(ctx context.Context, tx *gorm.DB, cs []content.Change) error {
+	for _, x := range h {
+		if b, ok := x.(content.BatchHook); ok {
+			if err := b.ChangedBatchTx(ctx, tx, cs); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, c := range cs {
+			if err := x.ChangedTx(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // TypeChangedTx hands a type change to the listeners that want them.
 func (h hooks) TypeChangedTx(ctx context.Context, tx *gorm.DB, c content.TypeChange) error {
 	for _, x := range h {

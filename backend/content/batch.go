@@ -142,6 +142,7 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 		if err != nil {
 			return err
 		}
+		w.holdChanges()
 		for i, item := range items {
 			err := one(w, td, i, item)
 			if err == nil {
@@ -162,7 +163,7 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 		if len(res.Errors) > 0 {
 			return errBatchRefused
 		}
-		return nil
+		return w.flushChanges()
 	})
 	if errors.Is(err, errBatchRefused) {
 		res.ErrorCount = len(res.Errors)

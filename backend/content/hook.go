@@ -40,6 +40,15 @@ type Hook interface {
 	RolledBack()
 }
 
+// BatchHook is implemented by a Hook that can take the changes of one batch
+// call at once. A batch then hands them over together, inside the same
+// transaction, after its last item is written: the hook queues all their
+// deliveries in one multi-row statement pair instead of one pair per
+// object. The changes arrive in item order.
+type BatchHook interface {
+	ChangedBatchTx(ctx context.Context, tx *gorm.DB, cs []Change) error
+}
+
 // TypeChange is one change to a content type definition, as seen inside the
 // transaction that makes it.
 type TypeChange struct {

@@ -120,11 +120,38 @@ type txWriter struct {
 	tx      *gorm.DB
 	hook    Hook
 	changes int
+	// held collects the changes of a batch for one ChangedBatchTx, when
+	// the hook is a BatchHook and the write is a batch (holdChanges).
+	held    []Change
+	holding bool
+}
+
+// holdChanges makes changed collect the changes until flushChanges, if the
+// hook can take them at once.
+func (w *txWriter) holdChanges() {
+	_, w.holding = w.hook.(BatchHook)
+}
+
+// flushChanges hands the held changes to the hook, inside the transaction.
+func (w *txWriter) flushChanges() error {
+	cs := w.held
+	w.held, w.holding = nil, false
+	if len(cs) == 0 {
+		return nil
+	}
+	if err := w.hook.(BatchHook).ChangedBatchTx(w.ctx, w.tx, cs); err != nil {
+		return fmt.Errorf("hook refused a batch of %d changes to %s: %w", len(cs), cs[0].ContentType, err)
+	}
+	return nil
 }
 
 func (w *txWriter) changed(c Change) error {
 	w.changes++
 	if w.hook == nil {
+		return nil
+	}
+	if w.holding {
+		w.held = append(w.held, c)
 		return nil
 	}
 	if err := w.hook.ChangedTx(w.ctx, w.tx, c); err != nil {

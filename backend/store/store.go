@@ -85,6 +85,7 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // Open opens (creating if needed) the database at opts.Path and migrates it.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	opts.defaults()
+	pinAllocator()
 	if opts.Path == "" {
 		return nil, errors.New("store: empty database path")
 	}
