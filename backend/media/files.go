@@ -66,8 +66,9 @@ func (s *Service) OpenFile(id string) (*os.File, error) {
 
 // writeAtomicTemp fills a fsynced temporary file in dir and hands its name
 // to place, which moves it; the temporary file is removed if anything fails.
+// Its name starts with ".tmp-", which Sweep removes after a crash.
 func writeAtomicTemp(dir string, fill func(io.Writer) error, place func(tmp string) error) error {
-	f, err := os.CreateTemp(dir, ".tmp-import-*")
+	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return err
 	}
