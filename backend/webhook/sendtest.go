@@ -56,23 +56,17 @@ func (t *Trigger) SendTest(ctx context.Context, webhookID string, in TestRequest
 		// Once running, the shared transaction must not be cut by the end
 		// of the request (see store.DB.InTx).
 		ctx := context.WithoutCancel(ctx)
-		hooks, err := t.webhooksTx(ctx, tx)
+		w, err := t.webhookTx(ctx, tx, webhookID)
 		if err != nil {
 			return err
 		}
-		for _, w := range hooks {
-			if !strings.EqualFold(w.ID, webhookID) {
-				continue
-			}
-			d, err := newDelivery(w, change)
-			if err != nil {
-				return err
-			}
-			hookID = w.ID
-			logID, err = t.queue.EnqueueTestTx(ctx, tx, d)
+		d, err := newDelivery(w, change)
+		if err != nil {
 			return err
 		}
-		return errs.New(errs.NotFound, "webhook %q not found", webhookID)
+		hookID = w.ID
+		logID, err = t.queue.EnqueueTestTx(ctx, tx, d)
+		return err
 	})
 	if err != nil {
 		return delivery.LogSummary{}, err

@@ -202,25 +202,19 @@ func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID s
 		// Once running, the shared transaction must not be cut by the end
 		// of the request (see store.DB.InTx).
 		ctx := context.WithoutCancel(ctx)
-		hooks, err := t.webhooksTx(ctx, tx)
+		w, err := t.webhookTx(ctx, tx, webhookID)
 		if err != nil {
 			return err
 		}
-		for _, w := range hooks {
-			if !strings.EqualFold(w.ID, webhookID) {
-				continue
-			}
-			if w.Type != TypeAsync || !w.Matches(content.ActionCustom, contentType) {
-				return errs.New(errs.Invalid, "webhook %q is disabled, has no Custom action, or does not listen to %q", w.Name, contentType)
-			}
-			d, err := newDelivery(w, change)
-			if err != nil {
-				return err
-			}
-			ids, err = t.queue.EnqueueTx(ctx, tx, []delivery.NewDelivery{d})
+		if w.Type != TypeAsync || !w.Matches(content.ActionCustom, contentType) {
+			return errs.New(errs.Invalid, "webhook %q is disabled, has no Custom action, or does not listen to %q", w.Name, contentType)
+		}
+		d, err := newDelivery(w, change)
+		if err != nil {
 			return err
 		}
-		return errs.New(errs.NotFound, "webhook %q not found", webhookID)
+		ids, err = t.queue.EnqueueTx(ctx, tx, []delivery.NewDelivery{d})
+		return err
 	})
 	if err != nil {
 		return delivery.LogSummary{}, err
@@ -228,6 +222,21 @@ func (t *Trigger) Custom(ctx context.Context, webhookID, contentType, objectID s
 	t.queue.Notify()
 	d, err := t.queue.GetLog(ctx, webhookID, ids[0])
 	return d.LogSummary, err
+}
+
+// webhookTx finds one webhook among the definitions tx sees, by id
+// (case-insensitively, as object ids are).
+func (t *Trigger) webhookTx(ctx context.Context, tx *gorm.DB, webhookID string) (Webhook, error) {
+	hooks, err := t.webhooksTx(ctx, tx)
+	if err != nil {
+		return Webhook{}, err
+	}
+	for _, w := range hooks {
+		if strings.EqualFold(w.ID, webhookID) {
+			return w, nil
+		}
+	}
+	return Webhook{}, errs.New(errs.NotFound, "webhook %q not found", webhookID)
 }
 
 // LastStatus returns the newest execution log of every webhook, by webhook
