@@ -48,19 +48,7 @@ func inboxSetup(t *testing.T, opts inbox.Options) inboxBundle {
 	opts.Bus = bus
 	svc := inbox.New(db, opts)
 	srv := api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: svc})
-	ln, err := srv.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-		<-done
-		db.Close()
-	})
+	serveForTest(t, srv, db)
 	return inboxBundle{url: "http://" + srv.Addr(), srv: srv, svc: svc, roKey: keys.Current().ReadOnly, client: &http.Client{Timeout: 10 * time.Second}}
 }
 
@@ -577,4 +565,23 @@ func TestInboxReplay(t *testing.T) {
 		t.Fatalf("bad url: %d %v", res.StatusCode, fields)
 	}
 	b.mustCall(t, 404, "POST", "/api/v1/inboxes/x/requests/req_nope/replay", map[string]string{"url": target.URL}, nil)
+}
+
+// serveForTest serves srv on a free loopback port until the test ends, then
+// shuts it down and closes db.
+func serveForTest(t *testing.T, srv *api.Server, db *store.DB) {
+	t.Helper()
+	ln, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { srv.Serve(ln); close(done) }()
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		<-done
+		db.Close()
+	})
 }

@@ -33,19 +33,7 @@ func limitsServer(t *testing.T, limits api.Limits) (url string, keys *auth.Keys)
 	bus := events.NewBus()
 	svc := inbox.New(db, inbox.Options{Bus: bus})
 	srv := api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: svc, Limits: limits})
-	ln, err := srv.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { srv.Serve(ln); close(done) }()
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		srv.Shutdown(sctx)
-		<-done
-		db.Close()
-	})
+	serveForTest(t, srv, db)
 	return "http://" + srv.Addr(), keys
 }
 
