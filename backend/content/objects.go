@@ -302,26 +302,6 @@ func errorsList(msgs ...string) *errs.Error {
 	return &errs.Error{Code: errs.Invalid, Message: strings.Join(msgs, " "), Fields: map[string][]string{"errors": msgs}}
 }
 
-// referencingTx names (as "type/id", at most 5) the live objects that
-// relate to row.
-func referencingTx(tx *gorm.DB, row *objectRow) ([]string, error) {
-	var users []struct{ Type, ID string }
-	err := tx.Raw(`SELECT type, id FROM object_refs WHERE ref_type = ? AND ref_id = ? AND NOT (type = ? AND id = ?) ORDER BY type, id LIMIT 5`,
-		row.Type, row.ID, row.Type, row.ID).Scan(&users).Error
-	out := make([]string, 0, len(users))
-	for _, u := range users {
-		out = append(out, u.Type+"/"+u.ID)
-	}
-	return out, err
-}
-
-func referencedTx(tx *gorm.DB, row *objectRow) (bool, error) {
-	var n int
-	err := tx.Raw(`SELECT COUNT(*) FROM object_refs WHERE ref_type = ? AND ref_id = ? AND NOT (type = ? AND id = ?)`,
-		row.Type, row.ID, row.Type, row.ID).Scan(&n).Error
-	return n > 0, err
-}
-
 func (s *Service) deleteTx(w *txWriter, row *objectRow) error {
 	now := s.stamp()
 	if err := w.tx.Exec(`UPDATE objects SET deleted_at = ? WHERE type = ? AND id = ?`, now, row.Type, row.ID).Error; err != nil {

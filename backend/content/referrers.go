@@ -3,6 +3,8 @@ package content
 import (
 	"context"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // Referrer is a live object that relates to another one.
@@ -32,4 +34,24 @@ func (s *Service) Referrers(ctx context.Context, typeName, id string, limit int)
 		return nil, 0, fmt.Errorf("referrers of %s/%s: %w", typeName, id, err)
 	}
 	return out, total, nil
+}
+
+// referencingTx names (as "type/id", at most 5) the live objects that
+// relate to row.
+func referencingTx(tx *gorm.DB, row *objectRow) ([]string, error) {
+	var users []struct{ Type, ID string }
+	err := tx.Raw(`SELECT type, id FROM object_refs WHERE ref_type = ? AND ref_id = ? AND NOT (type = ? AND id = ?) ORDER BY type, id LIMIT 5`,
+		row.Type, row.ID, row.Type, row.ID).Scan(&users).Error
+	out := make([]string, 0, len(users))
+	for _, u := range users {
+		out = append(out, u.Type+"/"+u.ID)
+	}
+	return out, err
+}
+
+func referencedTx(tx *gorm.DB, row *objectRow) (bool, error) {
+	var n int
+	err := tx.Raw(`SELECT COUNT(*) FROM object_refs WHERE ref_type = ? AND ref_id = ? AND NOT (type = ? AND id = ?)`,
+		row.Type, row.ID, row.Type, row.ID).Scan(&n).Error
+	return n > 0, err
 }
