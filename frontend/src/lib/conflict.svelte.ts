@@ -2,10 +2,11 @@
  * Lost-update protection for an editor. The editor saves with the version
  * it loaded (If-Match); a 412 means someone else saved in between. The
  * watcher also learns of such a change live, through the "content" event
- * of the object's type, so the banner shows before the person saves.
+ * of what it edits, so the banner shows before the person saves.
  */
 import { onDestroy } from 'svelte';
-import { api, subscribe, ApiError, type ContentObject } from './api';
+import { api, subscribe, ApiError, type ContentObject, type ContentTypeDefinition } from './api';
+import { versionedApi } from './api/deliveries';
 
 export function versionOf(o: { internal?: unknown } | null | undefined): number {
   const v = (o?.internal as { latestVersion?: unknown } | undefined)?.latestVersion;
@@ -16,29 +17,33 @@ export function isConflict(e: unknown): e is ApiError {
   return e instanceof ApiError && e.status === 412;
 }
 
-export class ConflictWatch {
-  /** The newer stored object, once one is known; null while none is. */
-  theirs = $state<ContentObject | null>(null);
+/** What a VersionWatch watches: which events concern it, how to load the stored state, and its version. */
+interface Watched<T> {
+  /** Whether a live event may be a change of what is edited. */
+  concerns: (data: unknown) => boolean;
+  /** The stored state, or null when nothing is saved yet (a new object). */
+  load: () => Promise<T> | null;
+  storedVersion: (stored: T) => number;
+  /** The version the editor holds. */
+  version: () => number;
+}
+
+/** The mechanism shared by every editor: follow events, refetch, flag a newer stored version. */
+class VersionWatch<T> {
+  /** The newer stored state, once one is known; null while none is. */
+  theirs = $state<T | null>(null);
   private busy = false;
   private recheck = false;
 
-  constructor(
-    private readonly type: () => string,
-    private readonly id: () => string | null,
-    /** The version the editor holds. */
-    private readonly version: () => number,
-  ) {
+  constructor(private readonly w: Watched<T>) {
     const off = subscribe((t, data) => {
-      if (t !== 'content' && t !== 'resync') return;
-      const ct = (data as { contentType?: string } | null)?.contentType;
-      if (t === 'content' && ct !== this.type()) return;
-      void this.check();
+      if (t === 'resync' || (t === 'content' && w.concerns(data))) void this.check();
     });
     onDestroy(off);
   }
 
   /** Call around the editor's own save, so its event is not taken for someone else's. */
-  async saving<T>(fn: () => Promise<T>): Promise<T> {
+  async saving<R>(fn: () => Promise<R>): Promise<R> {
     this.busy = true;
     try {
       return await fn();
@@ -51,21 +56,21 @@ export class ConflictWatch {
     }
   }
 
-  /** Fetches the stored object and notes it when it is newer than the editor's. */
+  /** Fetches the stored state and notes it when it is newer than the editor's. */
   async check(): Promise<void> {
-    const id = this.id();
-    if (!id) return;
     if (this.busy) {
       this.recheck = true;
       return;
     }
+    const loading = this.w.load();
+    if (!loading) return;
     try {
-      const stored = await api.getObject(this.type(), id);
+      const stored = await loading;
       if (this.busy) {
         this.recheck = true;
         return;
       }
-      this.theirs = versionOf(stored) > this.version() ? stored : null;
+      this.theirs = this.w.storedVersion(stored) > this.w.version() ? stored : null;
     } catch {
       // Deleted or unreachable: the save will say so.
     }
@@ -73,10 +78,10 @@ export class ConflictWatch {
 
   /** After a 412: fetch what is stored now to show it. */
   async conflicted(): Promise<void> {
-    const id = this.id();
-    if (!id) return;
+    const loading = this.w.load();
+    if (!loading) return;
     try {
-      this.theirs = await api.getObject(this.type(), id);
+      this.theirs = await loading;
     } catch {
       /* the banner still offers reload */
     }
@@ -84,5 +89,38 @@ export class ConflictWatch {
 
   clear() {
     this.theirs = null;
+  }
+}
+
+/** Watches one content object (webhooks included) of a type. */
+export class ConflictWatch extends VersionWatch<ContentObject> {
+  constructor(type: () => string, id: () => string | null, version: () => number) {
+    super({
+      concerns: (data) => (data as { contentType?: string } | null)?.contentType === type(),
+      load: () => {
+        const i = id();
+        return i ? api.getObject(type(), i) : null;
+      },
+      storedVersion: versionOf,
+      version,
+    });
+  }
+}
+
+/** Watches a type definition by its revision; its events carry `definition`. */
+export class TypeConflictWatch extends VersionWatch<{ definition: ContentTypeDefinition; version: number }> {
+  constructor(name: () => string | null, version: () => number) {
+    super({
+      concerns: (data) => {
+        const d = data as { contentType?: string; definition?: string } | null;
+        return !!d?.definition && d.contentType === name();
+      },
+      load: () => {
+        const n = name();
+        return n ? versionedApi.getType(n) : null;
+      },
+      storedVersion: (s) => s.version,
+      version,
+    });
   }
 }
