@@ -221,40 +221,16 @@ func (b *bench) partE2E(ctx context.Context) error {
 				}
 				defer stop()
 			}
-			var next atomic.Int64
-			var wg sync.WaitGroup
-			var firstErr atomic.Value
 			start := time.Now()
-			for range b.cfg.clients {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for {
-						i := int(next.Add(1)) - 1
-						if i >= n || ctx.Err() != nil {
-							return
-						}
-						var err error
-						if via == "REST" {
-							var status int
-							var body []byte
-							status, body, err = in.do(ctx, "POST", "/api/v1/content/product", product(i))
-							if err == nil && status != http.StatusOK {
-								err = fmt.Errorf("create: %d %s", status, body)
-							}
-						} else {
-							_, err = in.m.Content.Create(ctx, "product", product(i))
-						}
-						if err != nil {
-							firstErr.CompareAndSwap(nil, err)
-							return
-						}
-					}
-				}()
-			}
-			wg.Wait()
+			err := concurrently(ctx, n, b.cfg.clients, func(i int) error {
+				if via == "REST" {
+					return in.restCreate(ctx, i)
+				}
+				_, err := in.m.Content.Create(ctx, "product", product(i))
+				return err
+			})
 			saved := time.Since(start)
-			if err, _ := firstErr.Load().(error); err != nil {
+			if err != nil {
 				return err
 			}
 			doneAt, _, err := b.waitDelivered(ctx, in, n, 5*time.Minute)

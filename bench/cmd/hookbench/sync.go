@@ -7,8 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"hookline/backend/webhook"
@@ -147,32 +145,8 @@ func (b *bench) asyncRate(ctx context.Context, variant, echoAddr string) (float6
 	if err := b.recv.reset(); err != nil {
 		return 0, err
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
 	start := time.Now()
-	for range b.cfg.clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				status, body, err := in.do(ctx, "POST", "/api/v1/content/product", product(i))
-				if err == nil && status != http.StatusOK {
-					err = fmt.Errorf("create: %d %s", status, body)
-				}
-				if err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
+	if err := concurrently(ctx, n, b.cfg.clients, func(i int) error { return in.restCreate(ctx, i) }); err != nil {
 		return 0, err
 	}
 	doneAt, _, err := b.waitDelivered(ctx, in, n, 5*time.Minute)
