@@ -203,6 +203,9 @@ test('Draft & Public: the editor shows the status and publishes; the list filter
   assert.equal(await page.isChecked('[data-testid="type-draft-public"]'), false);
   await page.check('[data-testid="type-draft-public"]');
   await page.click('[data-testid="type-save"]');
+  // Leave only once the modeler has finished saving, as a person would:
+  // until then it still guards its unsaved changes.
+  await page.waitForSelector('[data-testid="type-dirty"]', { state: 'detached', timeout: 10000 });
   const deadline = Date.now() + 10000;
   while ((await rest.get('/api/v1/internal/contenttype/article')).body.draftPublic !== true) {
     if (Date.now() > deadline) throw new Error('draftPublic was not saved');
