@@ -1,0 +1,93 @@
+// Package pgtest gives each test its own PostgreSQL schema, so that tests
+// over PostgreSQL stay independent and may run in parallel. The server is
+// named by HOOKLINE_TEST_POSTGRES (a postgres:// URL); `make test` starts a
+// throwaway cluster and sets it. Without it, tests run on SQLite only.
+package pgtest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Env is the variable that names the test server.
+const Env = "HOOKLINE_TEST_POSTGRES"
+
+// Available reports whether a PostgreSQL server is configured for tests.
+func Available() bool { return os.Getenv(Env) != "" }
+
+// URL creates a fresh schema on the test server and returns a URL whose
+// connections use it (search_path), dropping it when t ends. It returns ""
+// when no server is configured.
+func URL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(Env)
+	if base == "" {
+		return ""
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("pgtest: connect to %s: %v", Env, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(func() { Drop(base, schema) })
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("pgtest: %s is not a URL: %v", Env, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Drop removes schema and everything in it.
+func Drop(base, schema string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+}
+
+// Engines returns the database URLs a parametrised test runs on: "" (a
+// SQLite file) always, and a fresh PostgreSQL schema when one is configured.
+// Each call to Engines for a subtest makes its own schema.
+func Engines() []string {
+	if Available() {
+		return []string{"sqlite", "postgres"}
+	}
+	return []string{"sqlite"}
+}
+
+// Run runs fn as a subtest per engine, with the URL for PostgreSQL ("" for
+// SQLite): the same assertions hold on both.
+func Run(t *testing.T, fn func(t *testing.T, databaseURL string)) {
+	t.Helper()
+	for _, e := range Engines() {
+		t.Run(e, func(t *testing.T) {
+			u := ""
+			if e == "postgres" {
+				u = URL(t)
+			}
+			fn(t, u)
+		})
+	}
+}
