@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 
 	"hookline/backend/media"
 	"hookline/backend/settings"
@@ -14,7 +13,7 @@ import (
 // read from Settings on each upload, so a change applies at once.
 func (m *Main) openMedia() (*media.Service, error) {
 	return media.New(media.Options{
-		Dir:    filepath.Join(m.Config.DataDir, "media"),
+		Dir:    m.Config.mediaDir(),
 		Logger: m.Log,
 		MaxBytes: func(ctx context.Context) int64 {
 			s, err := settings.LoadMedia(ctx, m.DB)
@@ -28,6 +27,11 @@ func (m *Main) openMedia() (*media.Service, error) {
 
 // sweepMedia removes what a crash mid-upload or mid-delete left behind.
 func (m *Main) sweepMedia(ctx context.Context) error {
+	if m.DB.Shared() {
+		// Another instance may be between writing a file and creating its
+		// object: a file without an object is not proof of a crash there.
+		return nil
+	}
 	n, err := m.Media.Sweep(ctx)
 	if err != nil {
 		return fmt.Errorf("clean the media folder: %w", err)

@@ -163,7 +163,7 @@ func (r *run) heldSeqs() []int64 {
 func (s *Service) dispatch(r *run, hwm int64) {
 	defer close(r.jobs)
 	ctx := r.claimCtx
-	extendEvery := s.opts.LeaseTTL / 3
+	extendEvery := s.opts.ExtendEvery
 	nextExtend := time.Now().Add(extendEvery)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
