@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"hookline/backend/store"
 )
 
 // Env is the variable that names the test server.
@@ -90,4 +92,21 @@ func Run(t *testing.T, fn func(t *testing.T, databaseURL string)) {
 			fn(t, u)
 		})
 	}
+}
+
+// EngineEnv switches the suites that run on one engine (the packages' own
+// tests) to PostgreSQL when set to "postgres"; `make test-postgres` does.
+const EngineEnv = "HOOKLINE_TEST_ENGINE"
+
+// OnPostgres reports whether single-engine suites should run on PostgreSQL.
+func OnPostgres() bool { return os.Getenv(EngineEnv) == "postgres" && Available() }
+
+// Options returns the store options of a test database: the SQLite file
+// at path, or with OnPostgres a fresh PostgreSQL schema.
+func Options(t testing.TB, path string) store.Options {
+	t.Helper()
+	if OnPostgres() {
+		return store.Options{URL: URL(t)}
+	}
+	return store.Options{Path: path}
 }
