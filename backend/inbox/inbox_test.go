@@ -15,6 +15,7 @@ import (
 	"hookline/backend/errs"
 	"hookline/backend/events"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 	"hookline/backend/webhook/signature"
 )
 
@@ -48,7 +49,7 @@ type testBundle struct {
 
 func openDB(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Path: path})
+	db, err := store.Open(context.Background(), pgtest.Options(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
