@@ -378,6 +378,9 @@ func TestRetentionKeepsNewest1000(t *testing.T) {
 	if _, total, _ := s.ListRequests(context.Background(), "other", 1, 10); total != 1 {
 		t.Fatalf("another inbox lost requests: %d", total)
 	}
+	if tb.db.Dialect().Name() != "sqlite" {
+		return // the plan below is SQLite's
+	}
 	// Retention must search the index, never scan the table.
 	var plan []struct{ Detail string }
 	tb.db.R.Raw(`EXPLAIN QUERY PLAN DELETE FROM inbox_requests WHERE inbox = ? AND seq <= (

@@ -26,7 +26,7 @@ CREATE TABLE inbox_requests (
     headers          TEXT    NOT NULL DEFAULT '{}',
     body             BYTEA   NOT NULL,
     body_size        BIGINT  NOT NULL,
-    truncated        INTEGER NOT NULL DEFAULT 0,
+    truncated        BOOLEAN NOT NULL DEFAULT FALSE, -- SQLite's 0/1; the Go side reads and writes a bool
     remote_addr      TEXT    NOT NULL DEFAULT '',
     received_at      BIGINT  NOT NULL,
     signature        TEXT    NOT NULL,
@@ -41,3 +41,13 @@ CREATE TABLE inbox_requests (
 );
 
 CREATE INDEX inbox_requests_inbox ON inbox_requests(inbox, seq);
+
+-- A request body as jsonb, or NULL when it is not UTF-8 JSON: the list's
+-- one-line summary reads a few fields of Hookline's own webhook bodies
+-- (SQLite does the same with json_valid).
+CREATE FUNCTION hookline_json_or_null(body BYTEA) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    RETURN convert_from(body, 'UTF8')::jsonb;
+EXCEPTION WHEN OTHERS THEN
+    RETURN NULL;
+END $$;

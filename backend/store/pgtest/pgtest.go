@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,7 +107,16 @@ func OnPostgres() bool { return os.Getenv(EngineEnv) == "postgres" && Available(
 func Options(t testing.TB, path string) store.Options {
 	t.Helper()
 	if OnPostgres() {
-		return store.Options{URL: URL(t)}
+		// A test that reopens its database by path gets the same schema.
+		if u, ok := schemas.Load(path); ok {
+			return store.Options{URL: u.(string)}
+		}
+		u := URL(t)
+		schemas.Store(path, u)
+		return store.Options{URL: u}
 	}
 	return store.Options{Path: path}
 }
+
+// schemas maps a test's database path to its schema's URL.
+var schemas sync.Map
