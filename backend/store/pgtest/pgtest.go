@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -120,3 +122,27 @@ func Options(t testing.TB, path string) store.Options {
 
 // schemas maps a test's database path to its schema's URL.
 var schemas sync.Map
+
+// Main runs a package's tests on SQLite and then, when a PostgreSQL server
+// is configured (HOOKLINE_TEST_POSTGRES), the same test binary again with
+// HOOKLINE_TEST_ENGINE=postgres, so that every test of the package runs on
+// both engines with the same assertions. Use it as the package's TestMain:
+//
+//	func TestMain(m *testing.M) { pgtest.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if !Available() || os.Getenv(EngineEnv) != "" {
+		os.Exit(code)
+	}
+	fmt.Fprintln(os.Stdout, "pgtest: the same tests on PostgreSQL")
+	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	cmd.Env = append(os.Environ(), EngineEnv+"=postgres")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "pgtest: on PostgreSQL:", err)
+		if code == 0 {
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
