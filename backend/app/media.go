@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"hookline/backend/media"
 	"hookline/backend/settings"
@@ -15,6 +16,9 @@ func (m *Main) openMedia() (*media.Service, error) {
 	return media.New(media.Options{
 		Dir:    m.Config.mediaDir(),
 		Logger: m.Log,
+		// On a shared database the folder is shared too: another instance
+		// may be between writing a file and creating its object.
+		SweepGrace: sweepGrace(m.DB.Shared()),
 		MaxBytes: func(ctx context.Context) int64 {
 			s, err := settings.LoadMedia(ctx, m.DB)
 			if err != nil {
@@ -27,11 +31,6 @@ func (m *Main) openMedia() (*media.Service, error) {
 
 // sweepMedia removes what a crash mid-upload or mid-delete left behind.
 func (m *Main) sweepMedia(ctx context.Context) error {
-	if m.DB.Shared() {
-		// Another instance may be between writing a file and creating its
-		// object: a file without an object is not proof of a crash there.
-		return nil
-	}
 	n, err := m.Media.Sweep(ctx)
 	if err != nil {
 		return fmt.Errorf("clean the media folder: %w", err)
@@ -50,4 +49,13 @@ func (m *Main) MediaSettings(ctx context.Context) (settings.Media, error) {
 // SaveMediaSettings stores them; they apply to the next upload.
 func (m *Main) SaveMediaSettings(ctx context.Context, s settings.Media) (settings.Media, error) {
 	return settings.SaveMedia(ctx, m.DB, s)
+}
+
+// sweepGrace is how old a media file without an object must be before the
+// start-up sweep removes it.
+func sweepGrace(shared bool) time.Duration {
+	if shared {
+		return 10 * time.Minute
+	}
+	return 0
 }

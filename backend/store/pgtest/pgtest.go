@@ -146,3 +146,13 @@ func Main(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// DatabaseURL is what a test that opens a whole app (app.Config.DatabaseURL)
+// passes: "" for SQLite in its data folder, or with OnPostgres a fresh schema.
+func DatabaseURL(t testing.TB) string {
+	t.Helper()
+	if OnPostgres() {
+		return URL(t)
+	}
+	return ""
+}
