@@ -107,9 +107,16 @@ func (s *Service) writerType(tx *gorm.DB, name string) (*typeDef, error) {
 	if td := s.internal[name]; td != nil {
 		return td, nil
 	}
+	// Another instance on a shared database changes types without this
+	// process knowing until its notification arrives: the version check
+	// covers the meantime (see shared.go).
+	ver, err := s.db.CacheVersion(tx, "types")
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	gen, settled := s.typeGen, s.typeChanges == 0
-	if t, ok := s.trusted[name]; ok && settled && t.gen == gen {
+	if t, ok := s.trusted[name]; ok && settled && t.gen == gen && t.ver == ver {
 		s.mu.Unlock()
 		return t.td, nil
 	}
@@ -122,7 +129,7 @@ func (s *Service) writerType(tx *gorm.DB, name string) (*typeDef, error) {
 	// stays so until the next change begins (which moves typeGen on).
 	s.mu.Lock()
 	if s.typeGen == gen && s.typeChanges == 0 {
-		s.trusted[name] = trustedType{td: td, gen: gen}
+		s.trusted[name] = trustedType{td: td, gen: gen, ver: ver}
 	}
 	s.mu.Unlock()
 	return td, nil

@@ -206,7 +206,7 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 // and the queue should be looked at. On SQLite there is one process and no
 // notifications; Subscribe does nothing.
 func (db *DB) Subscribe(fn func(payload string)) {
-	if db.pg == nil {
+	if db == nil || db.pg == nil {
 		return
 	}
 	db.pg.mu.Lock()
@@ -217,7 +217,7 @@ func (db *DB) Subscribe(fn func(payload string)) {
 // Shared reports whether other processes may write to this database at the
 // same time (PostgreSQL): caches must then be checked, and claims found at
 // start may belong to a live instance.
-func (db *DB) Shared() bool { return db.pg != nil }
+func (db *DB) Shared() bool { return db != nil && db.pg != nil }
 
 func (p *pgState) publish(payload string) {
 	p.mu.Lock()
@@ -266,4 +266,20 @@ func (p *pgState) startListener(opts Options) {
 func (p *pgState) close() {
 	p.stop()
 	<-p.stopped
+}
+
+// CacheVersion returns the change count of a cached kind of definition
+// ("types" or "webhooks", see migrations_postgres/0013_change_notify.sql) as
+// q sees it, share-locking the count so that a change of that kind cannot
+// commit until q's transaction ends, nor q read past one that is being made.
+// An entry cached at version v may be trusted while CacheVersion is still v.
+// On SQLite one process makes every change and drops its own caches, so the
+// version is always 0 and nothing is read.
+func (db *DB) CacheVersion(q *gorm.DB, name string) (int64, error) {
+	if db == nil || db.pg == nil {
+		return 0, nil
+	}
+	var v int64
+	err := q.Raw(`SELECT version FROM cache_versions WHERE name = ? FOR SHARE`, name).Scan(&v).Error
+	return v, err
 }
