@@ -174,17 +174,23 @@ type Service struct {
 
 	mu  sync.Mutex
 	run *run // nil while stopped
+
+	// remote carries the seqs of deliveries other instances changed, on a
+	// shared database (see shared.go); nil otherwise.
+	remote chan int64
 }
 
 // New returns a stopped Service over db.
 func New(db *store.DB, opts Options) *Service {
 	opts.defaults()
-	return &Service{
+	s := &Service{
 		db:   db,
 		opts: opts,
 		send: newSender(opts),
 		wake: make(chan struct{}, 1),
 	}
+	s.watchShared()
+	return s
 }
 
 // Notify wakes the pool to look for due deliveries. Call it after a

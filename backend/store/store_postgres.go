@@ -283,3 +283,13 @@ func (db *DB) CacheVersion(q *gorm.DB, name string) (int64, error) {
 	err := q.Raw(`SELECT version FROM cache_versions WHERE name = ? FOR SHARE`, name).Scan(&v).Error
 	return v, err
 }
+
+// URL returns the PostgreSQL URL the database was opened with, password
+// included, for opening another handle on it (tests, a second instance in
+// one process); "" for SQLite. Never log it: Path is the printable form.
+func (db *DB) URL() string {
+	if db == nil || db.pg == nil {
+		return ""
+	}
+	return db.pg.url
+}

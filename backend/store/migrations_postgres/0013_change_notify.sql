@@ -5,7 +5,9 @@
 -- on the channel 'hookline_' || current_schema() and learns from it, in
 -- commit order and only for committed transactions:
 --   'queue'      deliveries were queued or made due (wake the pool);
---   'd:<seq>'    a delivery's status or attempts changed (a live event);
+--   'd:<seq>:<t>' a delivery's status or attempts changed (a live event);
+--                <t> is the claim token of the instance that wrote it, which
+--                has published the event itself;
 --   'types'      a content type changed (drop the cached compiled type);
 --   'webhooks'   a webhook changed (drop the cached webhook list).
 -- cache_versions counts the type and webhook changes, in the same
@@ -31,7 +33,7 @@ CREATE TRIGGER deliveries_notify_queue AFTER INSERT ON deliveries
 
 CREATE FUNCTION hookline_delivery_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM hookline_notify('d:' || NEW.seq);
+    PERFORM hookline_notify('d:' || NEW.seq || ':' || COALESCE(OLD.claimed_by, ''));
     IF NEW.status = 'pending' AND NEW.claimed_by IS NULL THEN
         PERFORM hookline_notify('queue');
     END IF;
