@@ -63,6 +63,10 @@ func (s *Service) loadType(q *gorm.DB, name string) (*typeDef, error) {
 	if td := s.internal[name]; td != nil {
 		return td, nil
 	}
+	if strings.IndexByte(name, 0) >= 0 {
+		// No type name holds NUL (and PostgreSQL's text cannot).
+		return nil, notFoundType(name)
+	}
 	var rows []typeRow
 	if err := q.Raw(`SELECT `+typeColumns+` FROM content_types WHERE name = ?`, name).Scan(&rows).Error; err != nil {
 		return nil, err

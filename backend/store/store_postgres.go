@@ -105,6 +105,9 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", shown, redactErr(opts.URL, err))
 	}
+	if err := refuseNUL(g); err != nil {
+		return nil, err
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, err

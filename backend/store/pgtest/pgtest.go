@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -129,13 +130,26 @@ var schemas sync.Map
 // both engines with the same assertions. Use it as the package's TestMain:
 //
 //	func TestMain(m *testing.M) { pgtest.Main(m) }
-func Main(m *testing.M) {
+func Main(m *testing.M) { MainOn(m, "") }
+
+// MainOn is Main where only the tests matching pattern (a -test.run
+// expression; "" for all) run again on PostgreSQL, unless the command line
+// chose tests itself.
+func MainOn(m *testing.M, pattern string) {
 	code := m.Run()
 	if !Available() || os.Getenv(EngineEnv) != "" {
 		os.Exit(code)
 	}
 	fmt.Fprintln(os.Stdout, "pgtest: the same tests on PostgreSQL")
-	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	args := os.Args[1:]
+	chose := false
+	for _, a := range args {
+		chose = chose || strings.HasPrefix(a, "-test.run")
+	}
+	if pattern != "" && !chose {
+		args = append(args, "-test.run="+pattern)
+	}
+	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(os.Environ(), EngineEnv+"=postgres")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Run(); err != nil {
