@@ -54,6 +54,9 @@ type Config struct {
 	// renewal interval (--lease, --lease-extend); zero means the defaults.
 	LeaseTTL    time.Duration
 	LeaseExtend time.Duration
+	// Instance names this process among several on one database
+	// (--instance); it is added to the User-Agent of queued deliveries.
+	Instance string
 }
 
 // MinAPIKeyLength is the shortest key accepted from HOOKLINE_API_KEY. The
@@ -89,6 +92,7 @@ Serve flags:
   --lease DURATION     how long a claimed delivery stays claimed without renewal (default 60s)
   --lease-extend DURATION
                        how often a running instance renews its claims (default a third of --lease)
+  --instance NAME      this instance's name, added to the User-Agent of its deliveries
 
 Environment:
   HOOKLINE_DATA        data folder
@@ -121,6 +125,7 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 		fs.StringVar(&cfg.MediaDir, "media", "", "")
 		fs.DurationVar(&cfg.LeaseTTL, "lease", 0, "")
 		fs.DurationVar(&cfg.LeaseExtend, "lease-extend", 0, "")
+		fs.StringVar(&cfg.Instance, "instance", "", "")
 		fs.StringVar(&addr, "addr", DefaultAddr, "")
 		fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "")
 		fs.StringVar(&hosts, "allowed-hosts", "", "")

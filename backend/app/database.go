@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"regexp"
 	"time"
 
 	"hookline/backend/store"
@@ -22,6 +23,9 @@ func (c *Config) databaseFromEnv(getenv func(string) string) error {
 	if c.DatabaseURL != "" && !store.IsDatabaseURL(c.DatabaseURL) {
 		return fmt.Errorf("--database must be a PostgreSQL URL, postgres://user:password@host:5432/db")
 	}
+	if c.Instance != "" && !instanceName.MatchString(c.Instance) {
+		return fmt.Errorf("--instance must be 1 to 40 letters, digits, dots, dashes or underscores")
+	}
 	if c.LeaseTTL < 0 || c.LeaseExtend < 0 {
 		return fmt.Errorf("--lease and --lease-extend must be positive")
 	}
@@ -36,6 +40,17 @@ func (c *Config) databaseFromEnv(getenv func(string) string) error {
 		return fmt.Errorf("--lease-extend (%s) must be shorter than the lease (%s), or claims lapse while they are worked on", c.LeaseExtend, lease)
 	}
 	return nil
+}
+
+var instanceName = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
+
+// userAgent is what deliveries send: Hookline/<version>, and the instance's
+// name when it has one, so a receiver can tell the instances apart.
+func (c Config) userAgent() string {
+	if c.Instance != "" {
+		return "Hookline/" + Version + " (" + c.Instance + ")"
+	}
+	return "Hookline/" + Version
 }
 
 // openDatabase opens SQLite in the data folder, locked to this process, or

@@ -100,7 +100,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		ExtendEvery: cfg.LeaseExtend,
 		Logger:      log,
 		Bus:         m.Bus,
-		UserAgent:   "Hookline/" + Version,
+		UserAgent:   cfg.userAgent(),
 	})
 	m.Trigger = webhook.NewTrigger(db, m.Delivery)
 	knownType := func(name string) bool {
