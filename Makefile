@@ -45,8 +45,14 @@ lint: build ## gofmt, go vet, staticcheck and svelte-check
 test: setup build lint test-go test-fuzz test-frontend test-e2e test-desktop ## Run every test
 	@echo "make test: all suites passed"
 
-test-go: build ## Go tests with the race detector
-	go test -race -tags $(GO_TAGS) -count=1 ./...
+# The packages whose own suites run a second time on PostgreSQL (the API and
+# reliability suites do so by themselves when HOOKLINE_TEST_POSTGRES is set).
+PG_PACKAGES := ./backend/store/... ./backend/content/ ./backend/delivery/ ./backend/inbox/ ./backend/settings/ \
+	./backend/media/ ./backend/syncwebhook/ ./backend/flotiqexport/
+
+test-go: build ## Go tests with the race detector, on SQLite and on a throwaway PostgreSQL cluster
+	scripts/with-postgres.sh bash -c 'go test -race -tags $(GO_TAGS) -count=1 ./... && \
+		HOOKLINE_TEST_ENGINE=postgres go test -race -tags $(GO_TAGS) -count=1 -p 1 $(PG_PACKAGES)'
 
 test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
 	@scripts/fuzz.sh $(FUZZTIME)
@@ -54,8 +60,8 @@ test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
 test-frontend: setup ## vitest
 	cd frontend && npm test
 
-test-e2e: build ## Browser end-to-end tests against a real `hookline serve`
-	cd e2e && npm test
+test-e2e: build ## Browser end-to-end tests against a real `hookline serve` (the delivery ones on PostgreSQL too)
+	cd e2e && ../scripts/with-postgres.sh npm test
 
 test-desktop: build ## Desktop smoke test: the real window under Xvfb, screenshot checked
 	scripts/smoke-desktop.sh
