@@ -73,11 +73,12 @@ fuzz: build ## Each fuzz target for longer (FUZZTIME=60s)
 soak: build ## Long reliability runs: 20 SIGKILLs, 60 s of load, 3 SIGTERMs (HOOKLINE_SOAK=1; ~3 min)
 	HOOKLINE_SOAK=1 go test -race -tags $(GO_TAGS) -count=1 -timeout 30m -v ./backend/reliability/
 
-bench: setup ## Delivery benchmark vs raw HTTP and the River peer, ~7 min; writes bench/results.json (BENCH_ARGS=-quick for a short run)
+bench: setup ## Delivery benchmark vs raw HTTP and the River peer, plus PostgreSQL with 1 and 2 instances; writes bench/results.json (BENCH_ARGS=-quick for a short run)
 	go build -o bench/out/bin/receiver ./bench/receiver
 	go build -o bench/out/bin/hookbench ./bench/cmd/hookbench
 	cd bench/river && go build -o ../out/bin/riverbench .
-	bench/out/bin/hookbench -receiver bench/out/bin/receiver -results bench/results.json $(BENCH_ARGS)
+	scripts/with-postgres.sh bash -c 'HOOKLINE_BENCH_POSTGRES="$$HOOKLINE_TEST_POSTGRES" \
+		bench/out/bin/hookbench -receiver bench/out/bin/receiver -results bench/results.json $(BENCH_ARGS)'
 
 clean: ## Remove build output
 	rm -rf build/bin build/smoke frontend/dist bin
