@@ -123,7 +123,9 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 	// Unfiltered, the total is kept by triggers (see object_counts).
 	countSQL := `SELECT COUNT(*) FROM objects WHERE ` + whereSQL
 	if len(filters) == 0 && len(q.IDs) == 0 && !pubFilter {
-		countSQL = `SELECT COALESCE((SELECT live FROM object_counts WHERE type = ?), 0)`
+		// A sum: PostgreSQL keeps a type's count in several rows (see
+		// its 0002); SQLite's one row sums to itself.
+		countSQL = `SELECT COALESCE((SELECT SUM(live) FROM object_counts WHERE type = ?), 0)`
 	}
 	var total int
 	if err := db.Raw(countSQL, args...).Scan(&total).Error; err != nil {
