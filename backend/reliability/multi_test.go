@@ -103,7 +103,9 @@ func waitDistinct(t *testing.T, ta *tally, want int, limit time.Duration) {
 func TestMultiInstanceSplit(t *testing.T) {
 	changes := pick(20000, 100000)
 	key := "rw-" + randomHex(16)
-	ps := sharedProcs(t, 2, key, "--workers", "8")
+	// The default lease: no claim may lapse during the run, however loaded
+	// the machine, so any duplicate would be a double claim.
+	ps := sharedProcs(t, 2, key, "--workers", "8", "--lease", "60s", "--lease-extend", "20s")
 	a, b := newAPI(ps[0].URL, key), newAPI(ps[1].URL, key)
 	rc := newReceiver()
 	t.Cleanup(rc.close)
