@@ -72,6 +72,8 @@ type DB struct {
 
 	// writes is the queue of InTx calls waiting for the writer.
 	writes writeQueue
+	// ckpt checkpoints the WAL (see checkpoint.go); nil while migrating.
+	ckpt *checkpointer
 }
 
 // ErrNotSQLite is returned when Path exists but is not a SQLite database.
@@ -111,6 +113,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	db := &DB{W: w, R: r, path: opts.Path, writes: writeQueue{max: opts.MaxGroup}}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.ckpt, err = startCheckpointer(opts); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -154,6 +160,8 @@ func dsn(opts Options, writer bool) string {
 		// copy; as a temporary file, which SQLite switches to past 64 KiB,
 		// it costs a write syscall per page. It lives until the commit.
 		q.Add("_pragma", "temp_store(MEMORY)")
+		// The checkpointer checkpoints instead, off the writer's path.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -220,6 +228,10 @@ func (db *DB) Path() string { return db.path }
 // Close closes both pools. The writer closes last so that its close runs the
 // final WAL checkpoint.
 func (db *DB) Close() error {
-	err := closeGorm(db.R)
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, closeGorm(db.R))
 	return errors.Join(err, closeGorm(db.W))
 }
