@@ -64,15 +64,7 @@ func TestChecksMigrationKeepsRowsAndConstraints(t *testing.T) {
 		}
 	}
 	want := deliveryRows(t, old)
-	if sqlDB, err := old.DB(); err == nil {
-		sqlDB.Close()
-	}
-
-	db, err := store.Open(context.Background(), store.Options{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := upgrade(t, old, path)
 	if got := deliveryRows(t, db.R); !reflect.DeepEqual(got, want) {
 		t.Fatalf("rows after the migration:\n%v\nwant\n%v", got, want)
 	}
