@@ -221,6 +221,7 @@ func (b *bench) partE2E(ctx context.Context) error {
 				}
 				defer stop()
 			}
+			cpu0, rcpu0 := cpuTime(), b.recv.cpu()
 			start := time.Now()
 			err := concurrently(ctx, n, b.cfg.clients, func(i int) error {
 				if via == "REST" {
@@ -241,6 +242,7 @@ func (b *bench) partE2E(ctx context.Context) error {
 				return err
 			}
 			elapsed := doneAt.Sub(start)
+			cpu, rcpu := cpuTime()-cpu0, b.recv.cpu()-rcpu0
 			rate := float64(n) / elapsed.Seconds()
 			var c *check
 			if via == "REST" {
@@ -251,6 +253,10 @@ func (b *bench) partE2E(ctx context.Context) error {
 			b.details["e2e_"+via] = map[string]any{
 				"changes": n, "seconds": elapsed.Seconds(), "perSecond": rate,
 				"savedPerSecond": float64(n) / saved.Seconds(),
+				// CPU moves much less with the machine's other load than the
+				// rate does; it includes the HTTP client on the REST run.
+				"cpuMicrosPerChange":         float64(cpu.Microseconds()) / float64(n),
+				"receiverCpuMicrosPerChange": float64(rcpu.Microseconds()) / float64(n),
 			}
 			return nil
 		}()
