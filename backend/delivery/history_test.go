@@ -42,6 +42,21 @@ func openAtVersion(t *testing.T, path string, n int) *gorm.DB {
 	return g
 }
 
+// upgrade closes the old database and opens it with this Hookline, which
+// runs the migrations it lacks.
+func upgrade(t *testing.T, old *gorm.DB, path string) *store.DB {
+	t.Helper()
+	if sqlDB, err := old.DB(); err == nil {
+		sqlDB.Close()
+	}
+	db, err := store.Open(context.Background(), store.Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // Migration 0005 moves every stored attempt into its delivery's history, and
 // the log detail reads exactly as it did from the old attempts table; a
 // migrated delivery that is still pending gets its next attempt appended.
@@ -90,15 +105,7 @@ func TestHistoryMigrationKeepsExistingAttempts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if sqlDB, err := old.DB(); err == nil {
-		sqlDB.Close()
-	}
-
-	db, err := store.Open(context.Background(), store.Options{Path: path})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := upgrade(t, old, path)
 	var tables int
 	db.R.Raw(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'delivery_attempts'`).Scan(&tables)
 	if tables != 0 {

@@ -12,56 +12,96 @@ import (
 // process-wide too.
 var pinOnce sync.Once
 
-// pinnedMaps is how many mappings the busiest classes keep (measured:
-// one more than the others beat one alone in three side-by-side pairs).
-const pinnedMaps = 2
+// pinnedBusyBytes is how much of each busy class stays mapped (measured
+// with 1 MiB mappings: two of them beat one alone in three side-by-side
+// pairs).
+const pinnedBusyBytes = 2 << 20
 
-// pinAllocator keeps one small block alive in every size class of the C
-// heap that SQLite (C transpiled to Go) allocates from. That heap
-// (modernc.org/memory) serves each class from 1 MiB mappings and unmaps a
-// mapping as soon as its last block is freed. SQLite's short-lived
-// blocks (the in-memory sub-journal of each savepoint, the scratch space
-// of every b-tree page split, the ephemeral table behind a CHECK's
-// IN list, statement programs) often are the only blocks of their class,
-// so before this every transaction mapped and unmapped several of them:
-// an mmap, a munmap and fresh page faults, about a quarter of the write
-// path's CPU in the batch profile. With one block pinned, a class's first
-// mapping stays, and freed blocks are reused from it. The cost is one
-// mapping per class (15 of them, 1 MiB of address space each, of which
-// only the pages touched are resident), and a second one for the busiest.
+// pinAllocator keeps small blocks alive in the size classes of the C heap
+// that SQLite (C transpiled to Go) allocates from. That heap
+// (modernc.org/memory) serves each class from mappings of one fixed size
+// (1 MiB up to v1.5, 64 KiB in v1.11) and unmaps a mapping as soon as its
+// last block is freed. SQLite's short-lived blocks (the in-memory
+// sub-journal of each savepoint, the scratch space of every b-tree page
+// split, the ephemeral table behind a CHECK's IN list, statement programs)
+// often are the only blocks of their class, so before this every
+// transaction mapped and unmapped several mappings: an mmap, up to two
+// munmaps of the alignment slack, a munmap at the end and fresh page
+// faults, about a quarter of the write path's CPU in the batch profile.
+// With a block pinned in a mapping, the mapping stays, and freed blocks are
+// reused from it. The mapping size is measured, not assumed: with 64 KiB
+// mappings a pin sized for 1 MiB ones kept one sixteenth of what it meant
+// to, and the write path lost more than it had gained.
 func pinAllocator() {
 	pinOnce.Do(func() {
 		tls := libc.NewTLS()
 		defer tls.Close()
+		page := mappingSize(tls)
 		// Classes are powers of two from 16 bytes to the largest shared
-		// one (a quarter of the 1 MiB mapping); a block of exactly 1<<log
-		// bytes lands in class log.
-		for log := 4; log <= 18; log++ {
+		// one (a quarter of a mapping); a block of exactly 1<<log bytes
+		// lands in class log. Each keeps one mapping.
+		for log := 4; 1<<log <= page/4; log++ {
 			libc.Xmalloc(tls, types.Size_t(1)<<log)
 		}
 		// The sub-journal's chunks (1 KiB plus headers: the 2 KiB class),
 		// page-cache pages (8 KiB class) and their neighbours outgrow one
 		// mapping in a batch's transaction, so those classes keep
-		// pinnedMaps: fill them, keep one block in each, free the rest for
-		// reuse. Freeing touches every block, so this costs about 3.5 MiB
-		// of resident memory up front, which a busy writer would touch
-		// anyway.
-		for log := 10; log <= 13; log++ {
-			size := types.Size_t(1) << log
-			per := (1 << 20) / int(size)
-			blocks := make([]uintptr, 0, pinnedMaps*per)
-			for range pinnedMaps * per {
-				blocks = append(blocks, libc.Xmalloc(tls, size))
-			}
-			seen := map[uintptr]bool{}
-			for _, p := range blocks {
-				base := p &^ (1<<20 - 1)
-				if p == 0 || !seen[base] {
-					seen[base] = true
-					continue
-				}
-				libc.Xfree(tls, p)
-			}
+		// pinnedBusyBytes of mappings: fill them, keep one block in each
+		// mapping, free the rest for reuse. Freeing touches every block,
+		// so this costs a few MiB of resident memory up front, which a busy
+		// writer would touch anyway.
+		for log := 10; log <= 13 && 1<<log <= page/4; log++ {
+			pinClass(tls, log, page, pinnedBusyBytes/page)
 		}
 	})
+}
+
+// pinClass fills maps mappings' worth of class log and keeps one block in
+// each mapping it touched.
+func pinClass(tls *libc.TLS, log, page, maps int) {
+	size := types.Size_t(1) << log
+	blocks := make([]uintptr, 0, maps*page>>log)
+	for range maps * page >> log {
+		blocks = append(blocks, libc.Xmalloc(tls, size))
+	}
+	seen := map[uintptr]bool{}
+	for _, p := range blocks {
+		base := p &^ uintptr(page-1)
+		if p == 0 || !seen[base] {
+			seen[base] = true
+			continue
+		}
+		libc.Xfree(tls, p)
+	}
+}
+
+// mappingSize measures the size of the heap's shared mappings. A mapping
+// is carved into its class's blocks in address order, so the longest run
+// of consecutive 8 KiB blocks is one mapping's capacity, less its header;
+// the mapping is that rounded up to a power of two. Enough blocks are taken
+// to fill two 1 MiB mappings, so one fresh mapping is always filled whole,
+// and all of them are freed again.
+func mappingSize(tls *libc.TLS) int {
+	const log = 13
+	const n = 2*(1<<20)>>log + 2
+	blocks := make([]uintptr, 0, n)
+	run, best := 0, 0
+	for i := range n {
+		p := libc.Xmalloc(tls, types.Size_t(1)<<log)
+		if i > 0 && p == blocks[i-1]+1<<log {
+			run++
+		} else {
+			run = 1
+		}
+		best = max(best, run)
+		blocks = append(blocks, p)
+	}
+	for _, p := range blocks {
+		libc.Xfree(tls, p)
+	}
+	size := 1 << 16
+	for size < best<<log {
+		size <<= 1
+	}
+	return size
 }

@@ -40,7 +40,11 @@ func TestPinnedClassesReuseTheirMapping(t *testing.T) {
 	pinAllocator()
 	tls := libc.NewTLS()
 	defer tls.Close()
-	for log := 4; log <= 18; log++ {
+	page := mappingSize(tls)
+	if page&(page-1) != 0 || page < 1<<16 {
+		t.Fatalf("measured mapping size %d is not a power of two of at least 64 KiB", page)
+	}
+	for log := 4; 1<<log <= page/4; log++ {
 		before := mappings(t)
 		p := libc.Xmalloc(tls, types.Size_t(1)<<log)
 		if p == 0 {

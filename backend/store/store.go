@@ -80,6 +80,8 @@ type DB struct {
 
 	// writes is the queue of InTx calls waiting for the writer.
 	writes writeQueue
+	// ckpt checkpoints the WAL (see checkpoint.go); nil while migrating.
+	ckpt *checkpointer
 	// pg is set when the database is PostgreSQL (see store_postgres.go):
 	// W and R are then one pool, and InTx runs plain transactions.
 	pg *pgState
@@ -128,6 +130,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	if db.ckpt, err = startCheckpointer(opts); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 
@@ -168,6 +174,8 @@ func dsn(opts Options, writer bool) string {
 		// copy; as a temporary file, which SQLite switches to past 64 KiB,
 		// it costs a write syscall per page. It lives until the commit.
 		q.Add("_pragma", "temp_store(MEMORY)")
+		// The checkpointer checkpoints instead, off the writer's path.
+		q.Add("_pragma", "wal_autocheckpoint(0)")
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
@@ -239,6 +247,10 @@ func (db *DB) Close() error {
 		db.pg.close()
 		return closeGorm(db.W)
 	}
-	err := closeGorm(db.R)
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, closeGorm(db.R))
 	return errors.Join(err, closeGorm(db.W))
 }

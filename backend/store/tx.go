@@ -262,6 +262,8 @@ func (db *DB) commit(tx *gorm.DB) error {
 	err := tx.Commit().Error
 	if err != nil {
 		db.W.Exec(`ROLLBACK`) // fails harmlessly if SQLite ended it already
+	} else if db.ckpt != nil {
+		db.ckpt.committed()
 	}
 	return err
 }

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -104,3 +107,97 @@ func cpuTime() time.Duration {
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// partMemory is part 5: a large backlog drained, peak RSS and peak Go heap,
+// and whether the live heap stays flat as the backlog grows. Flatness is
+// the live heap after a memN backlog ÷ the live heap after a drainN one, each
+// drained by a fresh instance without profiling. One ratio of two small live
+// heaps (a few MiB) moves with GC timing, so three pairs run and the median
+// is judged; all three are reported.
+func (b *bench) partMemory(ctx context.Context) error {
+	const pairs = 3
+	var ratios []float64
+	var large memRun
+	for i := range pairs {
+		small, err := b.drainForMemory(ctx, b.cfg.drainN, i)
+		if err != nil {
+			return err
+		}
+		if large, err = b.drainForMemory(ctx, b.cfg.memN, i); err != nil {
+			return err
+		}
+		ratios = append(ratios, float64(large.live)/float64(small.live))
+		b.progress("memory: pair %d: live heap %.2f MiB ÷ %.2f MiB = %.3f", i+1, mib(large.live), mib(small.live), ratios[i])
+	}
+	heapTarget := atMost(64, " MiB")
+	label := num(float64(large.n))
+	b.add("5 memory", "peak Go heap, "+label+" backlog", mib(large.peak), "MiB", &heapTarget)
+	b.add("5 memory", "peak RSS, "+label+" backlog", mib(large.rss), "MiB", nil)
+	b.add("5 memory", "peak live heap (after GC), "+label+" backlog", mib(large.live), "MiB", nil)
+	sorted := slices.Clone(ratios)
+	slices.Sort(sorted)
+	flat := atMost(1.25, "")
+	b.add("5 memory", fmt.Sprintf("live heap %s ÷ live heap %s (flat), median of %d: %s", label, num(float64(b.cfg.drainN)), pairs, joinRatios(ratios)),
+		sorted[pairs/2], "ratio", &flat)
+	b.details["memory"] = map[string]any{
+		"deliveries": large.n, "seconds": large.seconds, "perSecond": float64(large.n) / large.seconds,
+		"peakHeapMiB": mib(large.peak), "peakRssMiB": mib(large.rss), "rssPeakWasReset": large.rssReset,
+		"peakLiveHeapMiB": mib(large.live), "flatRatios": ratios, "flatMedian": sorted[pairs/2],
+	}
+	return nil
+}
+
+// memRun is one drain measured for the memory part.
+type memRun struct {
+	n               int
+	peak, live, rss uint64
+	seconds         float64
+	rssReset        bool
+}
+
+// drainForMemory queues n deliveries in a fresh instance and drains them,
+// sampling the heap.
+func (b *bench) drainForMemory(ctx context.Context, n, pair int) (memRun, error) {
+	in, err := b.open(ctx, fmt.Sprintf("memory-%d-%d", n, pair))
+	if err != nil {
+		return memRun{}, err
+	}
+	defer in.close()
+	if _, err := in.addWebhooks(ctx, b.cfg.drainHooks, b.recv.url); err != nil {
+		return memRun{}, err
+	}
+	b.progress("memory: queueing %d deliveries", n)
+	if err := in.seedBacklog(ctx, n, b.cfg.drainHooks); err != nil {
+		return memRun{}, err
+	}
+	queued, err := in.count(ctx, "status = 'pending'")
+	if err != nil {
+		return memRun{}, err
+	}
+	if err := b.recv.reset(); err != nil {
+		return memRun{}, err
+	}
+	b.progress("memory: draining %d deliveries", queued)
+	r := memRun{n: queued, rssReset: settle()}
+	heap := startMemSampler()
+	start := time.Now()
+	if err := in.start(ctx); err != nil {
+		return r, err
+	}
+	doneAt, _, err := b.waitDelivered(ctx, in, queued, 15*time.Minute)
+	if err != nil {
+		return r, err
+	}
+	r.peak, r.live = heap.peak()
+	r.rss = peakRSS()
+	r.seconds = doneAt.Sub(start).Seconds()
+	return r, checkDelivered(ctx, in, queued, b.recv)
+}
+
+func joinRatios(rs []float64) string {
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		parts[i] = fmt.Sprintf("%.2f", r)
+	}
+	return strings.Join(parts, ", ")
+}

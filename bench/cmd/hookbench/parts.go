@@ -136,7 +136,7 @@ func (b *bench) partDrain(ctx context.Context) error {
 	b.drainBody, b.drainRate, b.rawBest = body, rate, rawBest
 	b.add("1 raw", fmt.Sprintf("plain net/http POSTs, %d concurrent", b.cfg.workers), rawBest, "POSTs/s", nil)
 	b.add("2 drain", fmt.Sprintf("drain %s pending deliveries", num(float64(queued))), rate, "deliveries/s", nil)
-	c := atLeast(0.5, "")
+	c := atLeast(0.6, "")
 	b.add("2 drain", "drain ÷ raw", rate/rawBest, "ratio", &c)
 	b.details["drain"] = map[string]any{
 		"deliveries": queued, "webhooks": b.cfg.drainHooks, "payloadBytes": len(body),
@@ -221,6 +221,7 @@ func (b *bench) partE2E(ctx context.Context) error {
 				}
 				defer stop()
 			}
+			cpu0, rcpu0 := cpuTime(), b.recv.cpu()
 			start := time.Now()
 			err := concurrently(ctx, n, b.cfg.clients, func(i int) error {
 				if via == "REST" {
@@ -241,16 +242,21 @@ func (b *bench) partE2E(ctx context.Context) error {
 				return err
 			}
 			elapsed := doneAt.Sub(start)
+			cpu, rcpu := cpuTime()-cpu0, b.recv.cpu()-rcpu0
 			rate := float64(n) / elapsed.Seconds()
 			var c *check
 			if via == "REST" {
-				t := atLeast(2000, "")
+				t := atLeast(4000, "")
 				c = &t
 			}
 			b.add("3 end-to-end", fmt.Sprintf("via %s, %d clients: first change → last done", via, b.cfg.clients), rate, "changes/s", c)
 			b.details["e2e_"+via] = map[string]any{
 				"changes": n, "seconds": elapsed.Seconds(), "perSecond": rate,
 				"savedPerSecond": float64(n) / saved.Seconds(),
+				// CPU moves much less with the machine's other load than the
+				// rate does; it includes the HTTP client on the REST run.
+				"cpuMicrosPerChange":         float64(cpu.Microseconds()) / float64(n),
+				"receiverCpuMicrosPerChange": float64(rcpu.Microseconds()) / float64(n),
 			}
 			return nil
 		}()
@@ -339,7 +345,7 @@ func (b *bench) partLatency(ctx context.Context) error {
 		lat = append(lat, at.Sub(sent[i]))
 		afterAnswer = append(afterAnswer, at.Sub(answered[i]))
 	}
-	p99 := atMost(25, " ms")
+	p99 := atMost(10, " ms")
 	b.add("4 latency", fmt.Sprintf("commit → arrival p50 at %d changes/s", b.cfg.latRate), msf(percentile(lat, 50)), "ms", nil)
 	b.add("4 latency", "commit → arrival p95", msf(percentile(lat, 95)), "ms", nil)
 	b.add("4 latency", "commit → arrival p99", msf(percentile(lat, 99)), "ms", &p99)
@@ -349,63 +355,6 @@ func (b *bench) partLatency(ctx context.Context) error {
 		"clock": "from sending the create request (the commit happens inside it): an upper bound",
 		"p50ms": msf(percentile(lat, 50)), "p95ms": msf(percentile(lat, 95)), "p99ms": msf(percentile(lat, 99)), "maxMs": msf(percentile(lat, 100)),
 		"afterAnswerP50ms": msf(percentile(afterAnswer, 50)), "afterAnswerP99ms": msf(percentile(afterAnswer, 99)),
-	}
-	return nil
-}
-
-// partMemory is part 5: a large backlog drained, peak RSS and peak Go heap,
-// compared with the drain part's smaller backlog to show the heap is flat.
-func (b *bench) partMemory(ctx context.Context) error {
-	n := b.cfg.memN
-	in, err := b.open(ctx, "memory")
-	if err != nil {
-		return err
-	}
-	defer in.close()
-	if _, err := in.addWebhooks(ctx, b.cfg.drainHooks, b.recv.url); err != nil {
-		return err
-	}
-	b.progress("memory: queueing %d deliveries", n)
-	if err := in.seedBacklog(ctx, n, b.cfg.drainHooks); err != nil {
-		return err
-	}
-	queued, err := in.count(ctx, "status = 'pending'")
-	if err != nil {
-		return err
-	}
-	if err := b.recv.reset(); err != nil {
-		return err
-	}
-	b.progress("memory: draining %d deliveries", queued)
-	rssReset := settle()
-	heap := startMemSampler()
-	start := time.Now()
-	if err := in.start(ctx); err != nil {
-		return err
-	}
-	doneAt, _, err := b.waitDelivered(ctx, in, queued, 15*time.Minute)
-	if err != nil {
-		return err
-	}
-	peak, live := heap.peak()
-	rss := peakRSS()
-	if err := checkDelivered(ctx, in, queued, b.recv); err != nil {
-		return err
-	}
-	heapTarget := atMost(64, " MiB")
-	label := num(float64(queued))
-	b.add("5 memory", "peak Go heap, "+label+" backlog", mib(peak), "MiB", &heapTarget)
-	b.add("5 memory", "peak RSS, "+label+" backlog", mib(rss), "MiB", nil)
-	b.add("5 memory", "peak live heap (after GC), "+label+" backlog", mib(live), "MiB", nil)
-	if b.drainLivePeak > 0 {
-		flat := atMost(1.25, "")
-		b.add("5 memory", fmt.Sprintf("live heap %s ÷ live heap %s (flat)", label, num(float64(b.cfg.drainN))), float64(live)/float64(b.drainLivePeak), "ratio", &flat)
-	}
-	b.details["memory"] = map[string]any{
-		"deliveries": queued, "seconds": doneAt.Sub(start).Seconds(), "perSecond": float64(queued) / doneAt.Sub(start).Seconds(),
-		"peakHeapMiB": mib(peak), "peakRssMiB": mib(rss), "rssPeakWasReset": rssReset,
-		"peakLiveHeapMiB": mib(live), "smallBacklogPeakHeapMiB": mib(b.drainHeapPeak),
-		"smallBacklogPeakLiveHeapMiB": mib(b.drainLivePeak),
 	}
 	return nil
 }
@@ -468,7 +417,7 @@ func (b *bench) partQueries(ctx context.Context) error {
 			samples int
 			target  check
 			path    func(i int) string
-		}{"content list page, by " + o.by + " " + o.dir, b.cfg.samples, atMost(50, " ms"), func(int) string {
+		}{"content list page, by " + o.by + " " + o.dir, b.cfg.samples, atMost(20, " ms"), func(int) string {
 			return fmt.Sprintf("/api/v1/content/product?limit=20&page=%d&order_by=%s&order_direction=%s", 1+rng.IntN(objPages), o.by, o.dir)
 		}})
 	}
