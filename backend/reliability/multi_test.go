@@ -143,49 +143,71 @@ func TestMultiInstanceSplit(t *testing.T) {
 
 // TestMultiInstanceFailover: A is SIGKILLed in mid-drain; B finishes,
 // including A's claims once their lease (3 s) runs out. Nothing is lost;
-// the duplicates are bounded by the claims A held when it died.
+// the duplicates are bounded by the claims in flight when A died.
 func TestMultiInstanceFailover(t *testing.T) {
 	changes := pick(3000, 20000)
 	key := "rw-" + randomHex(16)
 	ps := sharedProcs(t, 2, key, "--workers", "8")
-	a := newAPI(ps[0].URL, key)
+	b := newAPI(ps[1].URL, key) // the changes go through B, which survives
 	rc := newReceiver()
 	t.Cleanup(rc.close)
 	ta := newTally()
 	rc.set(ta.behaviour(20 * time.Millisecond))
-	a.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("failitem"))
-	a.must(t, 200, "POST", "/api/v1/content/_webhooks", webhookDef("fail", rc.URL("/fail"), []string{"Create"}, nil, ""))
-	createItems(t, a, "failitem", "f", changes)
+	b.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("failitem"))
+	b.must(t, 200, "POST", "/api/v1/content/_webhooks", webhookDef("fail", rc.URL("/fail"), []string{"Create"}, nil, ""))
+	created := make(chan struct{})
+	go func() {
+		defer close(created)
+		createItems(t, b, "failitem", "f", changes)
+	}()
 	if !waitUntil(time.Minute, func() bool { return ta.distinct() >= changes/3 }) {
 		t.Fatalf("only %d of %d arrived before the kill", ta.distinct(), changes)
 	}
 	ps[0].kill()
 	killedAt := time.Now()
-	// What A held when it died: every claim not B's can only be A's.
-	db := ps[1].inspect(t)
-	var held int
-	if err := db.Raw(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL`).Scan(&held).Error; err != nil {
-		t.Fatal(err)
-	}
-	closeDB(db)
-	if held == 0 {
-		t.Fatal("no claims were in flight at the kill: the test killed nothing that mattered")
-	}
 	arrived := ta.distinct()
+	type claim struct {
+		Seq       int64
+		ClaimedBy string
+	}
+	db := ps[1].inspect(t)
+	claims := func() map[claim]bool {
+		var rows []claim
+		if err := db.Raw(`SELECT seq, claimed_by FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL`).Scan(&rows).Error; err != nil {
+			t.Fatal(err)
+		}
+		out := map[claim]bool{}
+		for _, r := range rows {
+			out[r] = true
+		}
+		return out
+	}
+	atKill := claims()
+	// B finishes its own claims in well under a second (8 workers, 20 ms
+	// each); a claim still held by the same token 2 s later is a dead A's.
+	time.Sleep(2 * time.Second)
+	stale := 0
+	for c := range claims() {
+		if atKill[c] {
+			stale++
+		}
+	}
+	if stale == 0 {
+		t.Fatalf("A held no claims when it died (%d claims in flight): the kill proved nothing", len(atKill))
+	}
+	<-created
 	waitDistinct(t, ta, changes, 3*time.Minute)
 	after := time.Since(killedAt)
 	time.Sleep(500 * time.Millisecond) // let a straggling duplicate show
+	closeDB(db)
 	ta.mu.Lock()
 	split := fmt.Sprint(ta.byInst)
 	ta.mu.Unlock()
 	dups := ta.duplicates()
-	t.Logf("failover summary: %d changes, A killed after %d had arrived; claims held at the kill (A's and B's): %d; "+
-		"all delivered %v after the kill (lease 3s); sent by instance %s; %d duplicates", changes, arrived, held,
-		after.Round(time.Millisecond), split, dups)
-	if after < 3*time.Second {
-		t.Errorf("everything arrived %v after the kill, before A's leases could run out: A held nothing?", after)
-	}
-	if dups > held {
-		t.Errorf("%d duplicates, more than the %d claims in flight at the kill", dups, held)
+	t.Logf("failover summary: %d changes, A killed after %d had arrived; %d claims in flight at the kill, %d of them A's "+
+		"(still held 2 s later); all delivered %v after the kill (lease 3s); sent by instance %s; %d duplicates",
+		changes, arrived, len(atKill), stale, after.Round(time.Millisecond), split, dups)
+	if dups > len(atKill) {
+		t.Errorf("%d duplicates, more than the %d claims in flight at the kill", dups, len(atKill))
 	}
 }
