@@ -153,7 +153,7 @@ func TestPostgresNotificationsReachOtherInstances(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, got, "types")
+	waitFor(t, got, "types:1")
 	var v int64
 	b.R.Raw(`SELECT version FROM cache_versions WHERE name = 'types'`).Scan(&v)
 	if v != 1 {

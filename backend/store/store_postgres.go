@@ -205,8 +205,8 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 // Subscribe registers fn for the payloads of the Hookline channel (see
 // migrations_postgres/0013_change_notify.sql). fn runs on the listener's
 // goroutine and must not block. After the listener (re)connects, fn gets
-// "*": notifications may have been missed, so everything cached is suspect
-// and the queue should be looked at. On SQLite there is one process and no
+// "*": notifications may have been missed, so the queue should be looked
+// at (caches rely on their version check for that). On SQLite there is one process and no
 // notifications; Subscribe does nothing.
 func (db *DB) Subscribe(fn func(payload string)) {
 	if db == nil || db.pg == nil {

@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -40,9 +41,20 @@ type Trigger struct {
 // built first.
 func NewTrigger(db *store.DB, queue *delivery.Service) *Trigger {
 	t := &Trigger{db: db, queue: queue}
+	// Another instance changed a webhook: drop a list loaded before that
+	// change. A lost notification is covered by the version check in
+	// webhooksTx and Definitions.
 	db.Subscribe(func(payload string) {
-		if payload == "webhooks" || payload == "*" {
-			t.invalidate()
+		rest, ok := strings.CutPrefix(payload, "webhooks:")
+		if !ok {
+			return
+		}
+		if v, err := strconv.ParseInt(rest, 10, 64); err == nil {
+			t.mu.Lock()
+			if t.hooksVer < v {
+				t.hooks = nil
+			}
+			t.mu.Unlock()
 		}
 	})
 	return t

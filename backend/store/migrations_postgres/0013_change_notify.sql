@@ -8,8 +8,9 @@
 --   'd:<seq>:<t>' a delivery's status or attempts changed (a live event);
 --                <t> is the claim token of the instance that wrote it, which
 --                has published the event itself;
---   'types'      a content type changed (drop the cached compiled type);
---   'webhooks'   a webhook changed (drop the cached webhook list).
+--   'types:<v>'  content types changed; <v> is the new types version (drop
+--                cached entries verified at an older one);
+--   'webhooks:<v>' a webhook changed (the same for the cached webhook list).
 -- cache_versions counts the type and webhook changes, in the same
 -- transaction as the change, so that an instance whose notification was
 -- lost still sees, before trusting a cached entry, that it is stale.
@@ -45,19 +46,23 @@ CREATE TRIGGER deliveries_notify_change AFTER UPDATE ON deliveries
     EXECUTE FUNCTION hookline_delivery_changed();
 
 CREATE FUNCTION hookline_types_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v BIGINT;
 BEGIN
-    UPDATE cache_versions SET version = version + 1 WHERE name = 'types';
-    PERFORM hookline_notify('types');
+    UPDATE cache_versions SET version = version + 1 WHERE name = 'types' RETURNING version INTO v;
+    PERFORM hookline_notify('types:' || v);
     RETURN NULL;
 END $$;
 CREATE TRIGGER content_types_notify AFTER INSERT OR UPDATE OR DELETE ON content_types
     FOR EACH STATEMENT EXECUTE FUNCTION hookline_types_changed();
 
 CREATE FUNCTION hookline_webhooks_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    v BIGINT;
 BEGIN
     IF (TG_OP <> 'INSERT' AND OLD.type = '_webhooks') OR (TG_OP <> 'DELETE' AND NEW.type = '_webhooks') THEN
-        UPDATE cache_versions SET version = version + 1 WHERE name = 'webhooks';
-        PERFORM hookline_notify('webhooks');
+        UPDATE cache_versions SET version = version + 1 WHERE name = 'webhooks' RETURNING version INTO v;
+        PERFORM hookline_notify('webhooks:' || v);
     END IF;
     RETURN NULL;
 END $$;
