@@ -18,10 +18,12 @@ import (
 // sharedProcs starts n instances over one fresh schema, named A, B, ….
 func sharedProcs(t *testing.T, n int, key string, args ...string) []*proc {
 	t.Helper()
-	u := pgtest.URL(t)
-	if u == "" {
-		t.Skip("needs " + pgtest.Env + ": several instances share a PostgreSQL database")
+	// They run in the PostgreSQL pass only (HOOKLINE_TEST_ENGINE=postgres,
+	// which TestMain sets for its second pass), not twice.
+	if !pgtest.OnPostgres() {
+		t.Skip("needs " + pgtest.Env + " and " + pgtest.EngineEnv + "=postgres (TestMain's PostgreSQL pass): several instances share a PostgreSQL database")
 	}
+	u := pgtest.URL(t)
 	var out []*proc
 	for i := range n {
 		name := string(rune('A' + i))
