@@ -45,8 +45,14 @@ lint: build ## gofmt, go vet, staticcheck and svelte-check
 test: setup build lint test-go test-fuzz test-frontend test-e2e test-desktop ## Run every test
 	@echo "make test: all suites passed"
 
-test-go: build ## Go tests with the race detector
-	go test -race -tags $(GO_TAGS) -count=1 ./...
+# The packages whose own suites run a second time on PostgreSQL (the API and
+# reliability suites do so by themselves when HOOKLINE_TEST_POSTGRES is set).
+PG_PACKAGES := ./backend/store/... ./backend/content/ ./backend/delivery/ ./backend/inbox/ ./backend/settings/ \
+	./backend/media/ ./backend/syncwebhook/ ./backend/flotiqexport/
+
+test-go: build ## Go tests with the race detector, on SQLite and on a throwaway PostgreSQL cluster
+	scripts/with-postgres.sh bash -c 'go test -race -tags $(GO_TAGS) -count=1 ./... && \
+		HOOKLINE_TEST_ENGINE=postgres go test -race -tags $(GO_TAGS) -count=1 -p 1 $(PG_PACKAGES)'
 
 test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
 	@scripts/fuzz.sh $(FUZZTIME)
@@ -54,8 +60,9 @@ test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
 test-frontend: setup ## vitest
 	cd frontend && npm test
 
-test-e2e: build ## Browser end-to-end tests against a real `hookline serve`
-	cd e2e && npm test
+test-e2e: build ## Browser end-to-end tests against a real `hookline serve` (the delivery ones on PostgreSQL too)
+	cd e2e && ../scripts/with-postgres.sh bash -c 'npm test && HOOKLINE_E2E_ENGINE=postgres \
+		node --test --test-concurrency=1 --test-reporter=spec tests/deliveries.test.mjs tests/webhooks.test.mjs'
 
 test-desktop: build ## Desktop smoke test: the real window under Xvfb, screenshot checked
 	scripts/smoke-desktop.sh
@@ -66,11 +73,12 @@ fuzz: build ## Each fuzz target for longer (FUZZTIME=60s)
 soak: build ## Long reliability runs: 20 SIGKILLs, 60 s of load, 3 SIGTERMs (HOOKLINE_SOAK=1; ~3 min)
 	HOOKLINE_SOAK=1 go test -race -tags $(GO_TAGS) -count=1 -timeout 30m -v ./backend/reliability/
 
-bench: setup ## Delivery benchmark vs raw HTTP and the River peer, ~7 min; writes bench/results.json (BENCH_ARGS=-quick for a short run)
+bench: setup ## Delivery benchmark vs raw HTTP and the River peer, plus PostgreSQL with 1 and 2 instances; writes bench/results.json (BENCH_ARGS=-quick for a short run)
 	go build -o bench/out/bin/receiver ./bench/receiver
 	go build -o bench/out/bin/hookbench ./bench/cmd/hookbench
 	cd bench/river && go build -o ../out/bin/riverbench .
-	bench/out/bin/hookbench -receiver bench/out/bin/receiver -results bench/results.json $(BENCH_ARGS)
+	scripts/with-postgres.sh bash -c 'HOOKLINE_BENCH_POSTGRES="$$HOOKLINE_TEST_POSTGRES" \
+		bench/out/bin/hookbench -receiver bench/out/bin/receiver -results bench/results.json $(BENCH_ARGS)'
 
 clean: ## Remove build output
 	rm -rf build/bin build/smoke frontend/dist bin

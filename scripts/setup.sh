@@ -8,8 +8,10 @@ cd "$(dirname "$0")/.."
 log() { printf '\033[1;34msetup:\033[0m %s\n' "$*"; }
 
 # Debian packages: Wails' GTK/WebKit headers, a display for window tests, a
-# screenshot tool and the browser for end-to-end tests.
-APT_PACKAGES=(pkg-config gcc libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium fonts-dejavu-core)
+# screenshot tool, the browser for end-to-end tests, and PostgreSQL for the
+# shared-database tests (they run it in a throwaway cluster of their own,
+# see scripts/with-postgres.sh).
+APT_PACKAGES=(pkg-config gcc libgtk-3-dev libwebkit2gtk-4.1-dev xvfb xauth imagemagick chromium fonts-dejavu-core postgresql)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

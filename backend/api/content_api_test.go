@@ -21,6 +21,7 @@ import (
 	"hookline/backend/auth"
 	"hookline/backend/content"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 // contentAPI is a real HTTP server over a real database and real keys.
@@ -47,7 +48,7 @@ func (h *failingHook) RolledBack() {}
 func contentSetup(t *testing.T) *contentAPI {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

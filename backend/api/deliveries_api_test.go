@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"hookline/backend/app"
+
+	"hookline/backend/store/pgtest"
 )
 
 // liveApp is the whole app (content, webhooks, delivery pool, HTTP) on a
@@ -25,7 +27,7 @@ type liveApp struct {
 
 func startApp(t *testing.T) *liveApp {
 	t.Helper()
-	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0"}, nil, nil)
+	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", DatabaseURL: pgtest.DatabaseURL(t)}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

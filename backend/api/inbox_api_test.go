@@ -19,6 +19,7 @@ import (
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 	"hookline/backend/webhook/signature"
 )
 
@@ -36,7 +37,7 @@ type inboxBundle struct {
 func inboxSetup(t *testing.T, opts inbox.Options) inboxBundle {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

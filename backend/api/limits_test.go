@@ -16,13 +16,14 @@ import (
 	"hookline/backend/events"
 	"hookline/backend/inbox"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 // limitsServer is a real server on a loopback port with the given limits.
 func limitsServer(t *testing.T, limits api.Limits) (url string, keys *auth.Keys) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

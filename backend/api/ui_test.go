@@ -11,11 +11,12 @@ import (
 
 	"hookline/backend/auth"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 func uiServer(t *testing.T, allowedHosts ...string) (*Server, *auth.Keys) {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "h.db")})
+	db, err := store.Open(context.Background(), pgtest.Options(t, filepath.Join(t.TempDir(), "h.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,20 @@ type Config struct {
 	TransferDir string
 	// KeepWebhooks lets `import` queue webhook deliveries.
 	KeepWebhooks bool
+	// DatabaseURL, from --database or HOOKLINE_DATABASE_URL, is a
+	// PostgreSQL database that several instances may share; empty means
+	// SQLite in the data folder. See database.go.
+	DatabaseURL string
+	// MediaDir holds the media files (--media, HOOKLINE_MEDIA_DIR); default
+	// <data>/media. Instances sharing a PostgreSQL database share it too.
+	MediaDir string
+	// LeaseTTL and LeaseExtend are the delivery claims' lease length and
+	// renewal interval (--lease, --lease-extend); zero means the defaults.
+	LeaseTTL    time.Duration
+	LeaseExtend time.Duration
+	// Instance names this process among several on one database
+	// (--instance); it is added to the User-Agent of queued deliveries.
+	Instance string
 }
 
 // MinAPIKeyLength is the shortest key accepted from HOOKLINE_API_KEY. The
@@ -72,10 +86,19 @@ Serve flags:
   --workers N          delivery workers (default 8)
   --timeout DURATION   per-attempt HTTP timeout (default 10s)
   --retry-delays LIST  retry schedule, e.g. 10s,1m,5m,30m,2h
+  --database URL       a PostgreSQL database shared by several instances,
+                       postgres://user:password@host:5432/db (default: SQLite in the data folder)
+  --media DIR          media files folder (default <data>/media; shared by instances on one database)
+  --lease DURATION     how long a claimed delivery stays claimed without renewal (default 60s)
+  --lease-extend DURATION
+                       how often a running instance renews its claims (default a third of --lease)
+  --instance NAME      this instance's name, added to the User-Agent of its deliveries
 
 Environment:
   HOOKLINE_DATA        data folder
   HOOKLINE_API_KEY     read-write API key for the REST API (at least 32 characters)
+  HOOKLINE_DATABASE_URL  as --database
+  HOOKLINE_MEDIA_DIR   as --media
 `
 
 // ParseArgs reads the command line (without the program name).
@@ -98,6 +121,11 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 	var workers int
 	var timeout time.Duration
 	if cfg.Mode == "serve" {
+		fs.StringVar(&cfg.DatabaseURL, "database", "", "")
+		fs.StringVar(&cfg.MediaDir, "media", "", "")
+		fs.DurationVar(&cfg.LeaseTTL, "lease", 0, "")
+		fs.DurationVar(&cfg.LeaseExtend, "lease-extend", 0, "")
+		fs.StringVar(&cfg.Instance, "instance", "", "")
 		fs.StringVar(&addr, "addr", DefaultAddr, "")
 		fs.BoolVar(&cfg.AllowRemote, "allow-remote", false, "")
 		fs.StringVar(&hosts, "allowed-hosts", "", "")
@@ -150,6 +178,9 @@ func ParseArgs(args []string, getenv func(string) string, stderr io.Writer) (Con
 			return cfg, fmt.Errorf("cannot find a data folder (%v); pass --data DIR", err)
 		}
 		cfg.DataDir = filepath.Join(dir, "hookline")
+	}
+	if err := cfg.databaseFromEnv(getenv); err != nil {
+		return cfg, err
 	}
 	if workers < 0 || workers > 256 {
 		return cfg, fmt.Errorf("--workers must be between 1 and 256")

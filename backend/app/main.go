@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -76,14 +75,8 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	dbPath := filepath.Join(cfg.DataDir, "hookline.db")
-	unlock, err := lockDatabase(dbPath)
+	db, unlock, err := openDatabase(ctx, cfg, log)
 	if err != nil {
-		return nil, err
-	}
-	db, err := store.Open(ctx, store.Options{Path: dbPath, Logger: log})
-	if err != nil {
-		unlock()
 		return nil, err
 	}
 	m := &Main{Config: cfg, Log: log, DB: db, Bus: events.NewBus(), serveErr: make(chan error, 1), unlock: unlock}
@@ -103,9 +96,11 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Workers:     eff.Workers,
 		Timeout:     eff.Timeout,
 		RetryDelays: eff.RetryDelays,
+		LeaseTTL:    cfg.LeaseTTL,
+		ExtendEvery: cfg.LeaseExtend,
 		Logger:      log,
 		Bus:         m.Bus,
-		UserAgent:   "Hookline/" + Version,
+		UserAgent:   cfg.userAgent(),
 	})
 	m.Trigger = webhook.NewTrigger(db, m.Delivery)
 	knownType := func(name string) bool {
@@ -192,12 +187,15 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	// This process holds the data folder's lock, so claims left in the
 	// queue belong to a Hookline that died: send them now, not after
-	// their lease.
-	if n, err := m.Delivery.ReleaseAbandonedClaims(ctx); err != nil {
-		ln.Close()
-		return fmt.Errorf("release abandoned claims: %w", err)
-	} else if n > 0 {
-		m.Log.Info("released deliveries claimed by a previous run", slog.Int64("count", n))
+	// their lease. On a shared database they may belong to a live
+	// instance: they come back when their lease runs out.
+	if !m.DB.Shared() {
+		if n, err := m.Delivery.ReleaseAbandonedClaims(ctx); err != nil {
+			ln.Close()
+			return fmt.Errorf("release abandoned claims: %w", err)
+		} else if n > 0 {
+			m.Log.Info("released deliveries claimed by a previous run", slog.Int64("count", n))
+		}
 	}
 	// The pool outlives ctx (a signal context in serve mode): it stops only
 	// through Close, gracefully.

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
+	"time"
 
 	"hookline/backend/media"
 	"hookline/backend/settings"
@@ -14,8 +14,11 @@ import (
 // read from Settings on each upload, so a change applies at once.
 func (m *Main) openMedia() (*media.Service, error) {
 	return media.New(media.Options{
-		Dir:    filepath.Join(m.Config.DataDir, "media"),
+		Dir:    m.Config.mediaDir(),
 		Logger: m.Log,
+		// On a shared database the folder is shared too: another instance
+		// may be between writing a file and creating its object.
+		SweepGrace: sweepGrace(m.DB.Shared()),
 		MaxBytes: func(ctx context.Context) int64 {
 			s, err := settings.LoadMedia(ctx, m.DB)
 			if err != nil {
@@ -46,4 +49,13 @@ func (m *Main) MediaSettings(ctx context.Context) (settings.Media, error) {
 // SaveMediaSettings stores them; they apply to the next upload.
 func (m *Main) SaveMediaSettings(ctx context.Context, s settings.Media) (settings.Media, error) {
 	return settings.SaveMedia(ctx, m.DB, s)
+}
+
+// sweepGrace is how old a media file without an object must be before the
+// start-up sweep removes it.
+func sweepGrace(shared bool) time.Duration {
+	if shared {
+		return 10 * time.Minute
+	}
+	return 0
 }

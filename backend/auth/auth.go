@@ -88,8 +88,14 @@ func getOrCreate(tx *gorm.DB, key string) (string, error) {
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", err
 	}
+	// Instances starting together on a shared database may both find no
+	// key: the first insert wins, and everyone reads the winner's.
 	s = setting{Key: key, Value: random(24)}
-	return s.Value, tx.Table("settings").Create(&s).Error
+	if err := tx.Table("settings").Clauses(clause.OnConflict{DoNothing: true}).Create(&s).Error; err != nil {
+		return "", err
+	}
+	err = tx.Table("settings").Where("key = ?", key).Take(&s).Error
+	return s.Value, err
 }
 
 func random(n int) string {

@@ -10,6 +10,7 @@ import (
 
 	"hookline/backend/errs"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 // batchHook is a recordingHook that also takes batches, recording each
@@ -51,7 +52,7 @@ func (h *batchHook) batchesSeen() [][]Change {
 // it back.
 func TestBatchHookTakesTheBatchAtOnce(t *testing.T) {
 	t.Parallel()
-	db, err := store.Open(context.Background(), store.Options{Path: t.TempDir() + "/hookline.db"})
+	db, err := store.Open(context.Background(), pgtest.Options(t, t.TempDir()+"/hookline.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -272,7 +272,7 @@ func scalarCond(e string, eargs []any, f Filter, isJSON bool) (sqlFragment, erro
 	case "equals", "includes", "overlaps":
 		if list, ok := f.Value.([]any); ok {
 			if len(list) == 0 {
-				return sqlFragment{"0", nil}, nil
+				return sqlFragment{"FALSE", nil}, nil
 			}
 			args := make([]any, len(list))
 			for i, v := range list {
@@ -287,7 +287,7 @@ func scalarCond(e string, eargs []any, f Filter, isJSON bool) (sqlFragment, erro
 	case "notEqual":
 		if list, ok := f.Value.([]any); ok {
 			if len(list) == 0 {
-				return sqlFragment{"1", nil}, nil
+				return sqlFragment{"TRUE", nil}, nil
 			}
 			args := make([]any, len(list))
 			for i, v := range list {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"hookline/backend/errs"
+	"hookline/backend/store"
 )
 
 // MaxLimit is the largest page Flotiq serves.
@@ -81,8 +84,9 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 	}
 	where := []string{"type = ?", "deleted_at IS NULL"}
 	args := []any{typeName}
+	dialect := contentSQLOf(db)
 	for _, f := range filters {
-		frag, err := filterSQL(f)
+		frag, err := dialect.filter(f)
 		if err != nil {
 			return Page{}, err
 		}
@@ -111,7 +115,7 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 	// rows at random just to find a few matches (~0.5 s at 100k objects);
 	// scanning and sorting is bounded (~0.1 s), so the index is then only
 	// used to filter, not to order.
-	order, orderArgs, err := orderSQL(td, q, len(filters) > 0)
+	order, orderArgs, err := orderSQL(db, td, q, len(filters) > 0)
 	if err != nil {
 		return Page{}, err
 	}
@@ -119,7 +123,9 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 	// Unfiltered, the total is kept by triggers (see object_counts).
 	countSQL := `SELECT COUNT(*) FROM objects WHERE ` + whereSQL
 	if len(filters) == 0 && len(q.IDs) == 0 && !pubFilter {
-		countSQL = `SELECT COALESCE((SELECT live FROM object_counts WHERE type = ?), 0)`
+		// A sum: PostgreSQL keeps a type's count in several rows (see
+		// its 0002); SQLite's one row sums to itself.
+		countSQL = `SELECT COALESCE((SELECT SUM(live) FROM object_counts WHERE type = ?), 0)`
 	}
 	var total int
 	if err := db.Raw(countSQL, args...).Scan(&total).Error; err != nil {
@@ -132,7 +138,8 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 	}
 	// The inner query finds the page's rowids; the outer one reads only
 	// those rows.
-	sql := `SELECT ` + objectColumns + ` FROM objects WHERE rowid IN (SELECT rowid FROM objects WHERE ` + whereSQL +
+	rowid := store.DialectOf(db).RowID()
+	sql := `SELECT ` + objectColumns + ` FROM objects WHERE ` + rowid + ` IN (SELECT ` + rowid + ` FROM objects WHERE ` + whereSQL +
 		` ORDER BY ` + order + ` LIMIT ? OFFSET ?) ORDER BY ` + order
 	all := append(append(append(append([]any{}, args...), orderArgs...), q.Limit, offset), orderArgs...)
 	var rows []objectRow
@@ -167,7 +174,7 @@ func (s *Service) List(ctx context.Context, typeName string, q ListQuery) (Page,
 // orderSQL returns the ORDER BY clause. Ties break on id so that pages are
 // stable. With noIndex, columns are written as +col, which keeps SQLite from
 // using an index to produce the order.
-func orderSQL(td *typeDef, q ListQuery, noIndex bool) (string, []any, error) {
+func orderSQL(db *gorm.DB, td *typeDef, q ListQuery, noIndex bool) (string, []any, error) {
 	desc, err := direction(q.OrderDirection)
 	if err != nil {
 		return "", nil, err
@@ -176,15 +183,17 @@ func orderSQL(td *typeDef, q ListQuery, noIndex bool) (string, []any, error) {
 	if desc {
 		dir = " DESC"
 	}
-	plus := ""
-	if noIndex {
-		plus = "+"
+	plain := func(col string) string {
+		if noIndex {
+			return store.DialectOf(db).NoIndexOrder(col)
+		}
+		return col
 	}
 	if col, ok := orderColumns[q.OrderBy]; ok {
 		if col == "id" {
-			return plus + "id" + dir, nil, nil
+			return plain("id") + dir, nil, nil
 		}
-		return plus + col + dir + ", " + plus + "id" + dir, nil, nil
+		return plain(col) + dir + ", " + plain("id") + dir, nil, nil
 	}
 	field := q.OrderBy
 	if strings.HasPrefix(field, "internal.") || !fieldRe.MatchString(field) || strings.Contains(field, "[*]") {
@@ -199,16 +208,11 @@ func orderSQL(td *typeDef, q ListQuery, noIndex bool) (string, []any, error) {
 	}
 	if field == td.titleProp() {
 		// objectTitle is exactly this property's value, and it is indexed.
-		return plus + "title" + dir + ", " + plus + "id" + dir, nil, nil
+		return plain("title") + dir + ", " + plain("id") + dir, nil, nil
 	}
-	path := "$." + field
 	// Objects without a value go last unless EmptyFirst asks otherwise.
-	empties := " ASC"
-	if q.EmptyFirst {
-		empties = " DESC"
-	}
-	sql := "(json_extract(data, ?) IS NULL OR json_extract(data, ?) = '')" + empties + ", json_extract(data, ?)" + dir + ", id" + dir
-	return sql, []any{path, path, path}, nil
+	sql, args := contentSQLOf(db).orderByPath("$."+field, dir, q.EmptyFirst)
+	return sql, args, nil
 }
 
 // statusSQL is the Draft & Public part of a list's WHERE clause.

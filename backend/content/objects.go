@@ -413,17 +413,10 @@ func (s *Service) checkStoredTx(tx *gorm.DB, td *typeDef, id string, props map[s
 		if p == nil || !p.unique || isEmpty(v) {
 			continue
 		}
-		var arg any = v
-		expr := `json_extract(data, ?)`
-		switch v.(type) {
-		case map[string]any, []any:
-			b, _ := json.Marshal(v)
-			arg = string(b)
-			expr = `json(json_extract(data, ?))`
-		}
+		cond, cargs := contentSQLOf(tx).unique(name, v)
 		var n int
-		err := tx.Raw(`SELECT COUNT(*) FROM objects WHERE type = ? AND deleted_at IS NULL AND id <> ? AND `+expr+` = ?`,
-			td.name, id, "$."+name, arg).Scan(&n).Error
+		err := tx.Raw(`SELECT COUNT(*) FROM objects WHERE type = ? AND deleted_at IS NULL AND id <> ? AND `+cond,
+			append([]any{td.name, id}, cargs...)...).Scan(&n).Error
 		if err != nil {
 			return err
 		}
@@ -556,7 +549,7 @@ func (s *Service) writeTx(w *txWriter, td *typeDef, id string, props map[string]
 		}
 	}
 	for _, r := range collectRefs(td.props, props, "") {
-		if err := w.tx.Exec(`INSERT OR IGNORE INTO object_refs(type, id, ref_type, ref_id) VALUES (?, ?, ?, ?)`,
+		if err := w.tx.Exec(`INSERT INTO object_refs(type, id, ref_type, ref_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			row.Type, row.ID, r.typeName, r.id).Error; err != nil {
 			return nil, err
 		}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"hookline/backend/errs"
+	"hookline/backend/store"
 )
 
 // Draft & Public (flotiq-media.md §5): a type with "draftPublic": true keeps
@@ -60,7 +61,7 @@ func publicationsTx(q *gorm.DB, typeName string, ids []string) (map[string]publi
 	}
 	var rows []publication
 	if err := q.Raw(`SELECT id, status, public_version, published_at FROM object_publication
-		WHERE type = ? AND id IN (SELECT value FROM json_each(?))`, typeName, string(list)).Scan(&rows).Error; err != nil {
+		WHERE type = ? AND id IN (`+store.DialectOf(q).JSONTexts()+`)`, typeName, string(list)).Scan(&rows).Error; err != nil {
 		return nil, err
 	}
 	for _, r := range rows {

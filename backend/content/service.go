@@ -86,6 +86,9 @@ type Service struct {
 type trustedType struct {
 	td  *typeDef
 	gen uint64
+	// ver is the shared database's types version it was verified at (see
+	// store.DB.CacheVersion); always 0 on SQLite.
+	ver int64
 }
 
 // New returns a Service over db. It panics if an internal type's definition
@@ -96,6 +99,7 @@ func New(db *store.DB, opts Options) *Service {
 		opts.Now = time.Now
 	}
 	s := &Service{db: db, hook: opts.Hook, presave: opts.PreSave, now: opts.Now, internal: map[string]*typeDef{}, cache: map[string]*typeDef{}, trusted: map[string]trustedType{}, idRand: rand.Reader}
+	db.Subscribe(s.typesChanged)
 	for _, it := range opts.Internal {
 		var def map[string]any
 		if err := json.Unmarshal(it.Definition, &def); err != nil {

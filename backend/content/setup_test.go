@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 // testBundle holds the collaborators of a Service under test.
@@ -29,7 +30,7 @@ func setup(t *testing.T, internal ...InternalType) (*Service, *testBundle) {
 
 func setupTB(t testing.TB, internal ...InternalType) (*Service, *testBundle) {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	db, err := store.Open(context.Background(), pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

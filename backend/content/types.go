@@ -63,6 +63,10 @@ func (s *Service) loadType(q *gorm.DB, name string) (*typeDef, error) {
 	if td := s.internal[name]; td != nil {
 		return td, nil
 	}
+	if strings.IndexByte(name, 0) >= 0 {
+		// No type name holds NUL (and PostgreSQL's text cannot).
+		return nil, notFoundType(name)
+	}
 	var rows []typeRow
 	if err := q.Raw(`SELECT `+typeColumns+` FROM content_types WHERE name = ?`, name).Scan(&rows).Error; err != nil {
 		return nil, err
@@ -107,9 +111,16 @@ func (s *Service) writerType(tx *gorm.DB, name string) (*typeDef, error) {
 	if td := s.internal[name]; td != nil {
 		return td, nil
 	}
+	// Another instance on a shared database changes types without this
+	// process knowing until its notification arrives: the version check
+	// covers the meantime (see shared.go).
+	ver, err := s.db.CacheVersion(tx, "types")
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	gen, settled := s.typeGen, s.typeChanges == 0
-	if t, ok := s.trusted[name]; ok && settled && t.gen == gen {
+	if t, ok := s.trusted[name]; ok && settled && t.gen == gen && t.ver == ver {
 		s.mu.Unlock()
 		return t.td, nil
 	}
@@ -122,7 +133,7 @@ func (s *Service) writerType(tx *gorm.DB, name string) (*typeDef, error) {
 	// stays so until the next change begins (which moves typeGen on).
 	s.mu.Lock()
 	if s.typeGen == gen && s.typeChanges == 0 {
-		s.trusted[name] = trustedType{td: td, gen: gen}
+		s.trusted[name] = trustedType{td: td, gen: gen, ver: ver}
 	}
 	s.mu.Unlock()
 	return td, nil

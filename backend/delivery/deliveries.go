@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"hookline/backend/errs"
+	"hookline/backend/store"
 )
 
 // Statuses a filter may ask for besides the stored three: "retrying" is a
@@ -73,7 +74,7 @@ type LogFilter struct {
 }
 
 // where builds the SQL condition of f, or a validation error.
-func (f LogFilter) where() (string, []any, error) {
+func (f LogFilter) where(d store.Dialect) (string, []any, error) {
 	conds := []string{"1 = 1"}
 	var args []any
 	bad := errs.Fields{}
@@ -92,7 +93,7 @@ func (f LogFilter) where() (string, []any, error) {
 		bad.Add("status", "Must be one of pending, queued, retrying, done, error")
 	}
 	if f.WebhookID != "" {
-		conds = append(conds, `webhook_id = ? COLLATE NOCASE`)
+		conds = append(conds, d.EqualFold(`webhook_id`))
 		args = append(args, f.WebhookID)
 	}
 	if f.ContentType != "" {
@@ -104,7 +105,7 @@ func (f LogFilter) where() (string, []any, error) {
 		args = append(args, f.Action)
 	}
 	if f.ObjectID != "" {
-		conds = append(conds, `object_id = ? COLLATE NOCASE`)
+		conds = append(conds, d.EqualFold(`object_id`))
 		args = append(args, f.ObjectID)
 	}
 	if f.ResponseCode < 0 || f.ResponseCode > 999 {
@@ -124,7 +125,7 @@ func (f LogFilter) where() (string, []any, error) {
 	if q := strings.TrimSpace(f.Q); q != "" {
 		// instr, not LIKE: the user's text is matched literally, % and _
 		// included, and lower() makes it case-insensitive for ASCII.
-		conds = append(conds, `(instr(lower(object_id), lower(?)) > 0 OR instr(lower(error), lower(?)) > 0)`)
+		conds = append(conds, `(`+d.ContainsFold(`object_id`)+` OR `+d.ContainsFold(`error`)+`)`)
 		args = append(args, q, q)
 	}
 	if err := bad.Err(); err != nil {
@@ -145,7 +146,7 @@ func (s *Service) ListAllLogs(ctx context.Context, f LogFilter, page, limit int)
 	if limit > 1000 {
 		return LogPage{}, errs.InvalidField("limit", "Must be at most 1000")
 	}
-	where, args, err := f.where()
+	where, args, err := f.where(s.db.Dialect())
 	if err != nil {
 		return LogPage{}, err
 	}
@@ -194,7 +195,7 @@ func (s *Service) RetryLogs(ctx context.Context, f LogFilter, dryRun bool) (Retr
 	if f.Status == StatusPending || f.Status == FilterQueued || f.Status == FilterRetrying {
 		return RetryResult{}, errs.InvalidField("status", "Pending deliveries are sent anyway; retry done or error ones")
 	}
-	where, args, err := f.where()
+	where, args, err := f.where(s.db.Dialect())
 	if err != nil {
 		return RetryResult{}, err
 	}

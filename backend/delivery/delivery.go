@@ -74,6 +74,9 @@ type Options struct {
 	// held by a running pool are extended every LeaseTTL/3, so only a
 	// crashed or hung process loses them. Default 60s.
 	LeaseTTL time.Duration
+	// ExtendEvery is how often a running pool renews its leases. Default
+	// LeaseTTL/3; it must be shorter than LeaseTTL.
+	ExtendEvery time.Duration
 	// Timeout bounds one HTTP request, body included. Default 10s.
 	Timeout time.Duration
 	// RetryDelays is the wait after each failed attempt, jittered ±20%;
@@ -124,6 +127,9 @@ func (o *Options) defaults() {
 	if o.LeaseTTL <= 0 {
 		o.LeaseTTL = 60 * time.Second
 	}
+	if o.ExtendEvery <= 0 || o.ExtendEvery >= o.LeaseTTL {
+		o.ExtendEvery = o.LeaseTTL / 3
+	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
@@ -168,17 +174,23 @@ type Service struct {
 
 	mu  sync.Mutex
 	run *run // nil while stopped
+
+	// remote carries the seqs of deliveries other instances changed, on a
+	// shared database (see shared.go); nil otherwise.
+	remote chan int64
 }
 
 // New returns a stopped Service over db.
 func New(db *store.DB, opts Options) *Service {
 	opts.defaults()
-	return &Service{
+	s := &Service{
 		db:   db,
 		opts: opts,
 		send: newSender(opts),
 		wake: make(chan struct{}, 1),
 	}
+	s.watchShared()
+	return s
 }
 
 // Notify wakes the pool to look for due deliveries. Call it after a

@@ -20,6 +20,7 @@ import (
 	"hookline/backend/errs"
 	"hookline/backend/events"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 	"hookline/backend/webhook/signature"
 )
 
@@ -84,7 +85,7 @@ type testBundle struct {
 // start the pool.
 func setup(t *testing.T, opts Options) *testBundle {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "hookline.db")})
+	db, err := store.Open(context.Background(), pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -429,9 +429,7 @@ func (s *Service) LastStatus(ctx context.Context, webhookIDs []string) (map[stri
 	var rows []summaryRow
 	// One index probe per webhook (MAX over (webhook_id, seq)), whatever
 	// the number of logs.
-	err = s.db.R.WithContext(ctx).Raw(`SELECT `+summaryCols+` FROM deliveries WHERE seq IN (
-			SELECT (SELECT MAX(seq) FROM deliveries d WHERE d.webhook_id = w.value) FROM json_each(?) w)`,
-		string(ids)).Scan(&rows).Error
+	err = s.db.R.WithContext(ctx).Raw(queriesOf(s.db.R).lastStatus, string(ids)).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("last status: %w", err)
 	}
@@ -490,12 +488,13 @@ func (s *Service) retainTx(tx *gorm.DB, webhookIDs []string) error {
 	if err != nil {
 		return err
 	}
-	err = tx.Exec(`DELETE FROM deliveries WHERE seq IN (
-			SELECT d.seq FROM json_each(?) w JOIN deliveries d
-			ON d.webhook_id = w.value AND d.status <> 'pending' AND d.seq < (
-				SELECT x.seq FROM deliveries x WHERE x.webhook_id = w.value AND x.status <> 'pending'
-				ORDER BY x.seq DESC LIMIT 1 OFFSET ?))`,
-		string(ids), s.opts.RetentionPerWebhook-1).Error
+	q := queriesOf(tx)
+	if q.lockWebhooks != "" {
+		if err := tx.Exec(q.lockWebhooks, string(ids)).Error; err != nil {
+			return fmt.Errorf("retention: %w", err)
+		}
+	}
+	err = tx.Exec(q.retain, string(ids), s.opts.RetentionPerWebhook-1).Error
 	if err != nil {
 		return fmt.Errorf("retention: %w", err)
 	}

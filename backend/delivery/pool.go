@@ -90,6 +90,11 @@ func (s *Service) Start(ctx context.Context) error {
 		s.complete(r)
 	}()
 	go s.dispatch(r, hwm)
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		s.relay(r.claimCtx)
+	}()
 	go func() {
 		// jobs is closed by the dispatcher; once the workers have
 		// drained it, nothing else can produce an outcome.
@@ -97,6 +102,7 @@ func (s *Service) Start(ctx context.Context) error {
 		close(r.outcomes)
 		<-completed
 		abortSends()
+		<-relayDone
 		close(r.done)
 	}()
 	s.run = r
@@ -163,7 +169,7 @@ func (r *run) heldSeqs() []int64 {
 func (s *Service) dispatch(r *run, hwm int64) {
 	defer close(r.jobs)
 	ctx := r.claimCtx
-	extendEvery := s.opts.LeaseTTL / 3
+	extendEvery := s.opts.ExtendEvery
 	nextExtend := time.Now().Add(extendEvery)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -211,6 +217,9 @@ func (s *Service) dispatch(r *run, hwm int64) {
 			if ok {
 				wait = min(wait, due.Sub(s.opts.Now()))
 			}
+		}
+		if s.remote != nil {
+			wait = min(wait, sharedWake) // a lost notification (see shared.go)
 		}
 		// Claims pushed next_attempt_at to lease expiries, so a due time
 		// in the past means only that rows are waiting for capacity, and

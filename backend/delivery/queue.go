@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"hookline/backend/store"
 )
 
 // job is a claimed delivery, as a worker needs it.
@@ -94,6 +96,9 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 	if redeliveryOf != "" {
 		redo = redeliveryOf
 	}
+	if !store.DialectOf(tx).LastInsertID() {
+		return insertReserved(tx, ds, ids, messageIDs, redo, now)
+	}
 	var q strings.Builder
 	for start := 0; start < len(ds); start += insertChunk {
 		end := min(len(ds), start+insertChunk)
@@ -176,7 +181,8 @@ func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error
 	now := s.opts.Now()
 	var jobs []*job
 	err := s.db.InTx(ctx, func(tx *gorm.DB) error {
-		rows, err := tx.Raw(claimSQL, token, ms(now.Add(s.opts.LeaseTTL)), ms(now), n).Rows()
+		q := queriesOf(tx)
+		rows, err := tx.Raw(q.claim, token, ms(now.Add(s.opts.LeaseTTL)), ms(now), n).Rows()
 		if err != nil {
 			return err
 		}
@@ -198,7 +204,7 @@ func (s *Service) claim(ctx context.Context, token string, n int) ([]*job, error
 			return err
 		}
 		list, _ := json.Marshal(seqs)
-		if rows, err = tx.Raw(payloadSQL, string(list)).Rows(); err != nil {
+		if rows, err = tx.Raw(q.payload, string(list)).Rows(); err != nil {
 			return err
 		}
 		defer rows.Close()
@@ -245,9 +251,7 @@ func (s *Service) extend(ctx context.Context, token string, seqs []int64) error 
 	list, _ := json.Marshal(seqs)
 	until := ms(s.opts.Now().Add(s.opts.LeaseTTL))
 	return s.db.InTx(ctx, func(tx *gorm.DB) error {
-		return tx.Exec(`UPDATE deliveries SET next_attempt_at = ?
-			WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND status = 'pending'`,
-			until, string(list), token).Error
+		return tx.Exec(queriesOf(tx).extend, until, string(list), token).Error
 	})
 }
 
@@ -281,9 +285,7 @@ func (s *Service) ReleaseAbandonedClaims(ctx context.Context) (int64, error) {
 }
 
 func releaseTx(tx *gorm.DB, token, seqsJSON string, now int64) error {
-	return tx.Exec(`UPDATE deliveries SET claimed_by = NULL, next_attempt_at = ?
-		WHERE seq IN (SELECT value FROM json_each(?)) AND claimed_by = ? AND status = 'pending'`,
-		now, seqsJSON, token).Error
+	return tx.Exec(queriesOf(tx).release, now, seqsJSON, token).Error
 }
 
 // outcome is a finished attempt, ready to be written.
@@ -412,7 +414,7 @@ func completeChunkTx(tx *gorm.DB, token string, chunk []*outcome) ([]*outcome, e
 	if err != nil {
 		return nil, err
 	}
-	res, err := tx.Raw(completeSQL, string(list), token).Rows()
+	res, err := tx.Raw(queriesOf(tx).complete, string(list), token).Rows()
 	if err != nil {
 		return nil, err
 	}

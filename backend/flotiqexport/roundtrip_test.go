@@ -20,6 +20,8 @@ import (
 	"testing/fstest"
 
 	"hookline/backend/app"
+
+	"hookline/backend/store/pgtest"
 )
 
 const key = "export-test-key-0123456789abcdef"
@@ -27,7 +29,7 @@ const key = "export-test-key-0123456789abcdef"
 func openApp(t *testing.T) *app.Main {
 	t.Helper()
 	ui := fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body></body></html>")}}
-	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: key, Workers: 1}, ui, nil)
+	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: key, Workers: 1, DatabaseURL: pgtest.DatabaseURL(t)}, ui, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

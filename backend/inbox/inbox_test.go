@@ -15,6 +15,7 @@ import (
 	"hookline/backend/errs"
 	"hookline/backend/events"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 	"hookline/backend/webhook/signature"
 )
 
@@ -48,7 +49,7 @@ type testBundle struct {
 
 func openDB(t *testing.T, path string) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Path: path})
+	db, err := store.Open(context.Background(), pgtest.Options(t, path))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,6 +377,9 @@ func TestRetentionKeepsNewest1000(t *testing.T) {
 	}
 	if _, total, _ := s.ListRequests(context.Background(), "other", 1, 10); total != 1 {
 		t.Fatalf("another inbox lost requests: %d", total)
+	}
+	if tb.db.Dialect().Name() != "sqlite" {
+		return // the plan below is SQLite's
 	}
 	// Retention must search the index, never scan the table.
 	var plan []struct{ Detail string }

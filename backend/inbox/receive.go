@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"hookline/backend/errs"
+	"hookline/backend/store"
 )
 
 // Response is the answer an inbox gives to one request.
@@ -192,7 +193,9 @@ func (s *Service) record(ctx context.Context, name string, c captured) (Response
 	var sum RequestSummary
 	err = s.db.InTx(ctx, func(tx *gorm.DB) error {
 		var rows []inboxRow
-		if err := tx.Raw(`SELECT * FROM inboxes WHERE name = ?`, name).Scan(&rows).Error; err != nil {
+		// Locked: the next number is computed here, and another instance
+		// may be receiving for the same inbox.
+		if err := tx.Raw(`SELECT * FROM inboxes WHERE name = ?`+store.DialectOf(tx).LockForUpdate(), name).Scan(&rows).Error; err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -320,7 +323,7 @@ func (s *Service) Abandon(ctx context.Context, name, id string, waited time.Dura
 			return errs.New(errs.NotFound, "inbox %q has no request %q", name, id)
 		}
 		var rows []requestRow
-		if err := tx.Raw(`SELECT `+summaryColumns+` FROM inbox_requests WHERE id = ?`, id).Scan(&rows).Error; err != nil {
+		if err := tx.Raw(`SELECT `+summaryColumnsOf(tx)+` FROM inbox_requests WHERE id = ?`, id).Scan(&rows).Error; err != nil {
 			return err
 		}
 		if len(rows) == 1 {

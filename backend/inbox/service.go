@@ -374,7 +374,7 @@ func (s *Service) ListRequests(ctx context.Context, name string, page, limit int
 			return err
 		}
 		var rows []requestRow
-		err := tx.Raw(`SELECT `+summaryColumns+` FROM inbox_requests WHERE inbox = ? ORDER BY seq DESC LIMIT ? OFFSET ?`,
+		err := tx.Raw(`SELECT `+summaryColumnsOf(tx)+` FROM inbox_requests WHERE inbox = ? ORDER BY seq DESC LIMIT ? OFFSET ?`,
 			name, limit, (page-1)*limit).Scan(&rows).Error
 		if err != nil {
 			return err

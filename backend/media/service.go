@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -48,6 +49,11 @@ type Options struct {
 	// Resizers is how many images may be decoded at once; default 2.
 	Resizers int
 	Logger   *slog.Logger
+	// SweepGrace keeps files younger than this out of Sweep. With one
+	// process (SQLite) nothing is between write and commit at start, so
+	// the default is 0; instances sharing a folder over PostgreSQL set it,
+	// because another one may be between writing a file and creating its object.
+	SweepGrace time.Duration
 }
 
 // Service stores and serves media files.
@@ -234,6 +240,8 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		switch {
 		case e.IsDir():
 			continue
+		case s.young(e):
+			continue
 		case strings.HasPrefix(name, ".tmp-"):
 		case ValidID(name) && s.live(ctx, name):
 			continue
@@ -256,6 +264,15 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 		}
 	}
 	return removed, nil
+}
+
+// young reports whether e is within SweepGrace of its last write.
+func (s *Service) young(e os.DirEntry) bool {
+	if s.opts.SweepGrace <= 0 {
+		return false
+	}
+	fi, err := e.Info()
+	return err != nil || time.Since(fi.ModTime()) < s.opts.SweepGrace
 }
 
 func (s *Service) live(ctx context.Context, id string) bool {

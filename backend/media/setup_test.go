@@ -19,6 +19,8 @@ import (
 	"testing/fstest"
 
 	"hookline/backend/app"
+
+	"hookline/backend/store/pgtest"
 )
 
 const testKey = "media-test-key-0123456789abcdef"
@@ -26,15 +28,18 @@ const testKey = "media-test-key-0123456789abcdef"
 // env is a whole Hookline (app.Open + Start, as `hookline serve`) on a
 // temporary data folder and a random loopback port.
 type env struct {
-	t    *testing.T
-	dir  string
-	url  string
-	main *app.Main
+	// dbURL is the PostgreSQL schema of the run, or "" for SQLite; a
+	// restart reopens the same one.
+	dbURL string
+	t     *testing.T
+	dir   string
+	url   string
+	main  *app.Main
 }
 
 func setup(t *testing.T) *env {
 	t.Helper()
-	e := &env{t: t, dir: t.TempDir()}
+	e := &env{t: t, dir: t.TempDir(), dbURL: pgtest.DatabaseURL(t)}
 	e.start()
 	return e
 }
@@ -42,7 +47,7 @@ func setup(t *testing.T) *env {
 func (e *env) start() {
 	e.t.Helper()
 	ui := fstest.MapFS{"index.html": {Data: []byte("<html><head></head><body>the UI</body></html>")}}
-	cfg := app.Config{Mode: "serve", DataDir: e.dir, Addr: "127.0.0.1:0", APIKey: testKey, Workers: 1}
+	cfg := app.Config{Mode: "serve", DataDir: e.dir, Addr: "127.0.0.1:0", APIKey: testKey, Workers: 1, DatabaseURL: e.dbURL}
 	m, err := app.Open(context.Background(), cfg, ui, nil)
 	if err != nil {
 		e.t.Fatal(err)

@@ -23,7 +23,11 @@ import (
 func tableSums(t *testing.T, db *gorm.DB) map[string]string {
 	t.Helper()
 	var tables []string
-	if err := db.Raw(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).Scan(&tables).Error; err != nil {
+	list := `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`
+	if db.Dialector.Name() == "postgres" {
+		list = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`
+	}
+	if err := db.Raw(list).Scan(&tables).Error; err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]string{}

@@ -406,7 +406,7 @@ func TestCrashRecovery(t *testing.T) {
 		// the dead process left behind.
 		gate.Lock()
 		rc.set(defaultBehaviour)
-		db := openReadOnly(t, p.dbPath())
+		db := p.inspect(t)
 		var held []struct {
 			Seq       int64
 			ClaimedBy string
@@ -511,7 +511,7 @@ func TestCrashRecovery(t *testing.T) {
 		}
 	}
 	if !allDone {
-		db := openReadOnly(t, p.dbPath())
+		db := p.inspect(t)
 		var stuck []struct {
 			ID, ObjectID, Action, Error string
 			Attempts                    int

@@ -23,8 +23,11 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"hookline/backend/store/pgtest"
 )
 
 // soak reports whether the long versions were asked for (make soak).
@@ -114,13 +117,15 @@ type proc struct {
 	key  string
 	args []string
 	out  output
+	// dbURL is the PostgreSQL schema the runs share ("" for SQLite in dir).
+	dbURL string
 
 	mu  sync.Mutex
 	cur *child
 }
 
 func newProc(t testing.TB, key string, args ...string) *proc {
-	p := &proc{t: t, bin: binary(t), dir: filepath.Join(t.TempDir(), "data"), key: key, args: args}
+	p := &proc{t: t, bin: binary(t), dir: filepath.Join(t.TempDir(), "data"), key: key, args: args, dbURL: pgtest.DatabaseURL(t)}
 	t.Cleanup(func() {
 		if c := p.current(); c != nil {
 			c.cmd.Process.Kill()
@@ -152,7 +157,7 @@ func (p *proc) URL() string { return p.current().url }
 // start launches the app and waits for its ready line.
 func (p *proc) start() *child {
 	p.t.Helper()
-	return p.startWith(append([]string{"serve", "--addr", "127.0.0.1:0", "--data", p.dir}, p.args...))
+	return p.startWith(append(append([]string{"serve", "--addr", "127.0.0.1:0", "--data", p.dir}, p.dbArgs()...), p.args...))
 }
 
 // startWith launches p.bin with args and waits for the ready line.
@@ -360,6 +365,37 @@ func logs(t testing.TB, a *api, webhookID, status string) []map[string]any {
 		out = append(out, it.(map[string]any))
 	}
 	return out
+}
+
+// dbArgs points a run at the PostgreSQL schema, if there is one. A killed
+// instance's claims on a shared database come back when their lease runs
+// out (nothing can tell a dead instance from a live one), so runs there use
+// a 3 s lease.
+func (p *proc) dbArgs() []string {
+	if p.dbURL == "" {
+		return nil
+	}
+	return []string{"--database", p.dbURL, "--lease", "3s", "--lease-extend", "1s"}
+}
+
+// inspect opens the run's database for reading: the SQLite file read-only,
+// or the PostgreSQL schema.
+func (p *proc) inspect(t testing.TB) *gorm.DB {
+	t.Helper()
+	if p.dbURL == "" {
+		return openReadOnly(t, p.dbPath())
+	}
+	return openPostgres(t, p.dbURL)
+}
+
+func openPostgres(t testing.TB, url string) *gorm.DB {
+	t.Helper()
+	g, err := gorm.Open(postgres.Open(url), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatalf("open the test schema: %v", err)
+	}
+	t.Cleanup(func() { closeDB(g) })
+	return g
 }
 
 // openReadOnly opens a database file for inspection without writing it.

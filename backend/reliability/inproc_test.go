@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hookline/backend/app"
+	"hookline/backend/store/pgtest"
 )
 
 // inproc is a whole Hookline started in the test process with app.Open and
@@ -33,6 +34,7 @@ func startApp(t testing.TB, adjust func(*app.Config)) *inproc {
 	cfg := app.Config{
 		Mode: "serve", DataDir: in.dir, Addr: "127.0.0.1:0", APIKey: in.key,
 		Workers: 4, Timeout: time.Second, RetryDelays: []time.Duration{150 * time.Millisecond, 150 * time.Millisecond},
+		DatabaseURL: pgtest.DatabaseURL(t),
 	}
 	if adjust != nil {
 		adjust(&cfg)

@@ -102,7 +102,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 		if took > 5*time.Second {
 			t.Errorf("round %d: exited %v after SIGTERM, want within 5s", round+1, took)
 		}
-		db := openReadOnly(t, p.dbPath())
+		db := p.inspect(t)
 		var held, pending int
 		db.Raw(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending' AND claimed_by IS NOT NULL`).Scan(&held)
 		db.Raw(`SELECT COUNT(*) FROM deliveries WHERE status = 'pending'`).Scan(&pending)

@@ -8,6 +8,7 @@ import (
 
 	"hookline/backend/errs"
 	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
 )
 
 func TestValidate(t *testing.T) {
@@ -44,7 +45,7 @@ func TestValidate(t *testing.T) {
 
 func TestSaveLoad(t *testing.T) {
 	t.Parallel()
-	db, err := store.Open(context.Background(), store.Options{Path: filepath.Join(t.TempDir(), "h.db")})
+	db, err := store.Open(context.Background(), pgtest.Options(t, filepath.Join(t.TempDir(), "h.db")))
 	if err != nil {
 		t.Fatal(err)
 	}

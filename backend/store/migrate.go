@@ -20,6 +20,12 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// PostgreSQL's migrations carry the same version numbers and names, so one
+// schema version means the same schema on either engine.
+//
+//go:embed migrations_postgres/*.sql
+var postgresMigrationFS embed.FS
+
 // Migration is one schema step.
 type Migration struct {
 	Version int
@@ -28,8 +34,15 @@ type Migration struct {
 }
 
 // Migrations returns the embedded migrations in version order.
-func Migrations() ([]Migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+func Migrations() ([]Migration, error) { return migrationsFrom(migrationFS, "migrations") }
+
+// PostgresMigrations returns the PostgreSQL migrations in version order.
+func PostgresMigrations() ([]Migration, error) {
+	return migrationsFrom(postgresMigrationFS, "migrations_postgres")
+}
+
+func migrationsFrom(fsys embed.FS, dir string) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +54,7 @@ func Migrations() ([]Migration, error) {
 		if !ok || err != nil || v <= 0 {
 			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
 		}
-		body, err := migrationFS.ReadFile("migrations/" + name)
+		body, err := fsys.ReadFile(dir + "/" + name)
 		if err != nil {
 			return nil, err
 		}

@@ -22,8 +22,13 @@ import (
 
 // Options configures Open. Zero fields get defaults.
 type Options struct {
-	// Path of the database file. Required.
+	// Path of the database file. Required unless URL is set.
 	Path string
+	// URL, when set, is a PostgreSQL database (postgres://user:pass@host/db)
+	// that several Hookline instances may share; Path is then ignored.
+	URL string
+	// MaxConns is the size of the PostgreSQL connection pool. Default 16.
+	MaxConns int
 	// Readers is the size of the read-only pool. Default 4.
 	Readers int
 	// BusyTimeout is how long a connection waits for a lock. Default 10s.
@@ -54,6 +59,9 @@ func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = 16
+	}
 }
 
 // DB holds the writer and reader handles over one database file.
@@ -74,6 +82,9 @@ type DB struct {
 	writes writeQueue
 	// ckpt checkpoints the WAL (see checkpoint.go); nil while migrating.
 	ckpt *checkpointer
+	// pg is set when the database is PostgreSQL (see store_postgres.go):
+	// W and R are then one pool, and InTx runs plain transactions.
+	pg *pgState
 }
 
 // ErrNotSQLite is returned when Path exists but is not a SQLite database.
@@ -87,6 +98,9 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // Open opens (creating if needed) the database at opts.Path and migrates it.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	opts.defaults()
+	if opts.URL != "" {
+		return openPostgres(ctx, opts)
+	}
 	pinAllocator()
 	if opts.Path == "" {
 		return nil, errors.New("store: empty database path")
@@ -222,12 +236,17 @@ func closeGorm(g *gorm.DB) error {
 	return sqlDB.Close()
 }
 
-// Path returns the database file path.
+// Path returns the database file path, or for PostgreSQL its URL with the
+// password masked.
 func (db *DB) Path() string { return db.path }
 
 // Close closes both pools. The writer closes last so that its close runs the
 // final WAL checkpoint.
 func (db *DB) Close() error {
+	if db.pg != nil {
+		db.pg.close()
+		return closeGorm(db.W)
+	}
 	var err error
 	if db.ckpt != nil {
 		err = db.ckpt.close()

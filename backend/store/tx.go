@@ -37,6 +37,9 @@ import (
 // fn, or the commit failed), every fn that had succeeded in it gets an error
 // and the calls not yet run get a fresh transaction.
 func (db *DB) InTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if db.pg != nil {
+		return db.inTxPostgres(ctx, fn)
+	}
 	c := &txCall{ctx: ctx, fn: fn, wake: make(chan struct{}, 1)}
 	leader := db.writes.join(c)
 	for {

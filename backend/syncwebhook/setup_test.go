@@ -13,6 +13,8 @@ import (
 
 	"hookline/backend/app"
 	"hookline/backend/delivery"
+
+	"hookline/backend/store/pgtest"
 )
 
 // bundle is a whole Hookline (app.Open + Start on a temporary data folder,
@@ -36,7 +38,7 @@ func setup(t testing.TB) *bundle {
 // setupEmpty is setup without the product type.
 func setupEmpty(t testing.TB) *bundle {
 	t.Helper()
-	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: testKey}, nil, nil)
+	m, err := app.Open(context.Background(), app.Config{Mode: "serve", DataDir: t.TempDir(), Addr: "127.0.0.1:0", APIKey: testKey, DatabaseURL: pgtest.DatabaseURL(t)}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package webhook
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -29,13 +30,34 @@ type Trigger struct {
 	// change rarely and every change goes through ChangedTx, which drops
 	// the cache, so the hot path never re-reads them.
 	hooks []Webhook
+	// hooksVer is the shared database's webhooks version hooks were loaded
+	// at (store.DB.CacheVersion; 0 on SQLite): another instance's change
+	// makes it stale before its notification arrives.
+	hooksVer int64
 }
 
 // NewTrigger wires the trigger. SetContent must be called before use: the
 // content service takes the trigger as its Hook, so one of the two has to be
 // built first.
 func NewTrigger(db *store.DB, queue *delivery.Service) *Trigger {
-	return &Trigger{db: db, queue: queue}
+	t := &Trigger{db: db, queue: queue}
+	// Another instance changed a webhook: drop a list loaded before that
+	// change. A lost notification is covered by the version check in
+	// webhooksTx and Definitions.
+	db.Subscribe(func(payload string) {
+		rest, ok := strings.CutPrefix(payload, "webhooks:")
+		if !ok {
+			return
+		}
+		if v, err := strconv.ParseInt(rest, 10, 64); err == nil {
+			t.mu.Lock()
+			if t.hooksVer < v {
+				t.hooks = nil
+			}
+			t.mu.Unlock()
+		}
+	})
+	return t
 }
 
 // SetContent gives the trigger the content service it reads webhooks from.
@@ -119,9 +141,13 @@ func (t *Trigger) invalidate() {
 // is empty. Loading inside the writer's transaction means the list is never
 // older than the change being matched.
 func (t *Trigger) webhooksTx(ctx context.Context, tx *gorm.DB) ([]Webhook, error) {
+	ver, err := t.db.CacheVersion(tx, "webhooks")
+	if err != nil {
+		return nil, fmt.Errorf("load webhooks: %w", err)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.hooks != nil {
+	if t.hooks != nil && t.hooksVer == ver {
 		return t.hooks, nil
 	}
 	objs, err := t.content.ListAllTx(ctx, tx, TypeName)
@@ -136,7 +162,7 @@ func (t *Trigger) webhooksTx(ctx context.Context, tx *gorm.DB) ([]Webhook, error
 		}
 		hooks = append(hooks, w)
 	}
-	t.hooks = hooks
+	t.hooks, t.hooksVer = hooks, ver
 	return hooks, nil
 }
 
@@ -145,13 +171,17 @@ func (t *Trigger) webhooksTx(ctx context.Context, tx *gorm.DB) ([]Webhook, error
 // the writer, like a save fills it, so the list is never older than the
 // last committed change: every later change of `_webhooks` drops it again.
 func (t *Trigger) Definitions(ctx context.Context) ([]Webhook, error) {
+	ver, err := t.db.CacheVersion(t.db.R.WithContext(ctx), "webhooks")
+	if err != nil {
+		return nil, err
+	}
 	t.mu.Lock()
-	hooks := t.hooks
+	hooks, fresh := t.hooks, t.hooksVer == ver
 	t.mu.Unlock()
-	if hooks != nil {
+	if hooks != nil && fresh {
 		return hooks, nil
 	}
-	err := t.db.InTx(ctx, func(tx *gorm.DB) error {
+	err = t.db.InTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		hooks, err = t.webhooksTx(context.WithoutCancel(ctx), tx)
 		return err

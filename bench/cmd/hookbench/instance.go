@@ -136,7 +136,7 @@ func (in *instance) seedBacklog(ctx context.Context, deliveries, hooks int) erro
 // pending reports whether any delivery is still pending.
 func (in *instance) pending(ctx context.Context) (bool, error) {
 	var n int
-	err := in.m.DB.R.WithContext(ctx).Raw(`SELECT EXISTS(SELECT 1 FROM deliveries WHERE status = 'pending')`).Scan(&n).Error
+	err := in.m.DB.R.WithContext(ctx).Raw(`SELECT COUNT(*) FROM (SELECT 1 FROM deliveries WHERE status = 'pending' LIMIT 1) AS p`).Scan(&n).Error
 	return n == 1, err
 }
 

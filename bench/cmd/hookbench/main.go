@@ -11,7 +11,9 @@
 //     first change → last delivery done;
 //  4. latency: a steady rate of REST creates, commit → arrival;
 //  5. memory: a large backlog drained, peak RSS and Go heap;
-//  6. queries: logs list/detail and content list at scale.
+//  6. queries: logs list/detail and content list at scale;
+//  7. postgres: drain, end-to-end and latency on PostgreSQL, with one and
+//     with two instances sharing the database (when -postgres is given).
 //
 // Hookline runs in this process (app.Open/Start, exactly what `hookline
 // serve` wires), each part on its own fresh data folder; the receiver is a
@@ -57,9 +59,11 @@ type config struct {
 	logsPer    int
 	objects    int
 	samples    int
+	// pgURL is a PostgreSQL server for part 7 (postgres.go); "" skips it.
+	pgURL string
 }
 
-var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries", "sync", "media"}
+var partNames = []string{"raw", "drain", "river", "e2e", "batch", "latency", "memory", "queries", "sync", "media", "postgres"}
 
 func parseFlags(args []string) (config, error) {
 	var c config
@@ -85,6 +89,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.logsPer, "logs-per-webhook", 300, "finished logs per webhook in the logs query part")
 	fs.IntVar(&c.objects, "objects", 100_000, "objects in the content list part")
 	fs.IntVar(&c.samples, "samples", 300, "timed requests per query case")
+	fs.StringVar(&c.pgURL, "postgres", os.Getenv("HOOKLINE_BENCH_POSTGRES"), "a PostgreSQL server URL for part 7 (drain, end-to-end and latency with one and two instances); default $HOOKLINE_BENCH_POSTGRES, empty to skip")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -180,6 +185,7 @@ func run(ctx context.Context, cfg config, stdout io.Writer) error {
 		{"queries", b.partQueries},
 		{"sync", b.partSync}, // sync.go
 		{"media", b.partMedia},
+		{"postgres", b.partPostgres}, // postgres.go
 	}
 	for _, s := range steps {
 		if !cfg.runs(s.part) && !(s.part == "drain" && (cfg.runs("raw") || cfg.runs("river") || cfg.runs("batch"))) {

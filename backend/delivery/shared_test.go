@@ -1,0 +1,173 @@
+package delivery
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"hookline/backend/events"
+	"hookline/backend/store"
+	"hookline/backend/store/pgtest"
+)
+
+// instance is one Service over a shared PostgreSQL schema, as one
+// `hookline serve` would run it.
+type instance struct {
+	svc *Service
+	db  *store.DB
+	bus *events.Bus
+}
+
+func sharedInstances(t *testing.T, n int, opts Options) []*instance {
+	t.Helper()
+	u := pgtest.URL(t)
+	if u == "" {
+		t.Skip("needs " + pgtest.Env + ": instances share a PostgreSQL database")
+	}
+	var out []*instance
+	for range n {
+		db, err := store.Open(context.Background(), store.Options{URL: u})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		o := opts
+		o.Bus = events.NewBus()
+		o.QuickRetries = -1
+		svc := New(db, o)
+		if err := svc.Start(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			svc.Stop(ctx)
+		})
+		out = append(out, &instance{svc: svc, db: db, bus: o.Bus})
+	}
+	return out
+}
+
+// TestSharedQueueSplitsWithoutDoubleClaims queues deliveries through one
+// instance and lets two drain them: every delivery arrives, none twice (no
+// lease expires here, so SKIP LOCKED claims are the only guard), both
+// instances send some, and the second instance's live events include the
+// deliveries the first one sent.
+func TestSharedQueueSplitsWithoutDoubleClaims(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	byAgent := map[string]int{}
+	srv := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.Header.Get("Webhook-Id")]++
+		byAgent[r.Header.Get("User-Agent")]++
+		mu.Unlock()
+		w.WriteHeader(200)
+	})
+	a := sharedInstances(t, 1, Options{Workers: 4, UserAgent: "A"})[0]
+	// B on the same schema: a second sharedInstances call would make a new one.
+	db, err := store.Open(context.Background(), store.Options{URL: urlOf(t, a.db)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	bBus := events.NewBus()
+	live, cancel := bBus.Subscribe(100000)
+	defer cancel()
+	b := New(db, Options{Workers: 4, UserAgent: "B", Bus: bBus, QuickRetries: -1})
+	if err := b.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Stop(context.Background())
+
+	const total = 2000
+	var ids []string
+	for start := 0; start < total; start += 100 {
+		ds := make([]NewDelivery, 100)
+		for i := range ds {
+			ds[i] = delivery(srv.URL)
+			ds[i].ObjectID = fmt.Sprintf("product-%d", start+i)
+		}
+		err := a.db.InTx(context.Background(), func(tx *gorm.DB) error {
+			got, err := a.svc.EnqueueTx(context.Background(), tx, ds)
+			ids = append(ids, got...)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.svc.Notify() // B learns of it through NOTIFY only
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		mu.Lock()
+		n := len(seen)
+		mu.Unlock()
+		if n == total {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d deliveries arrived", n, total)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	mu.Lock()
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("delivery %s arrived %d times", id, seen[id])
+		}
+	}
+	t.Logf("split: A sent %d, B sent %d of %d", byAgent["A"], byAgent["B"], total)
+	if byAgent["A"] == 0 || byAgent["B"] == 0 {
+		t.Errorf("one instance did all the work: %v", byAgent)
+	}
+	mu.Unlock()
+	// Retention kept the newest 300 finished logs, although both instances
+	// trimmed at once; B's bus showed "done" for every one of them,
+	// whichever instance sent it.
+	var kept []string
+	waitUntilTrue(t, 10*time.Second, func() bool {
+		kept = kept[:0]
+		b.db.R.Raw(`SELECT id FROM deliveries WHERE webhook_id = 'wh1' AND status = 'done'`).Scan(&kept)
+		return len(kept) == 300
+	}, func() string { return fmt.Sprintf("%d finished logs kept, want 300", len(kept)) })
+	want := map[string]bool{}
+	for _, id := range kept {
+		want[id] = true
+	}
+	timeout := time.After(10 * time.Second)
+	for len(want) > 0 {
+		select {
+		case e := <-live:
+			if l, ok := e.Data.(LogSummary); ok && l.Status == StatusDone {
+				delete(want, l.ID)
+			}
+		case <-timeout:
+			t.Fatalf("B's live events missed %d of the 300 kept deliveries", len(want))
+		}
+	}
+}
+
+func waitUntilTrue(t *testing.T, d time.Duration, cond func() bool, why func() string) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal(why())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// urlOf is the URL db was opened with (its password is in the test
+// server's environment, not in db).
+func urlOf(t *testing.T, db *store.DB) string {
+	t.Helper()
+	return db.URL()
+}
