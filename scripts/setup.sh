@@ -25,6 +25,15 @@ if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Installing postgresql creates a "main" cluster and, where an init
+  # system runs, starts it. Hookline's tests never use it (they run their
+  # own throwaway cluster), so a server this install started is stopped.
+  if [[ " ${missing[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h 2>/dev/null | awk '$2 == "main" && $4 == "online" {print $1}' | while read -r v; do
+      log "stopping the PostgreSQL $v main cluster the package started"
+      $SUDO pg_ctlcluster "$v" main stop || true
+    done
+  fi
 fi
 
 for tool in go node npm; do
