@@ -288,43 +288,9 @@ func (b *bench) partLatency(ctx context.Context) error {
 		return err
 	}
 	total := int(float64(b.cfg.latRate) * b.cfg.latFor.Seconds())
-	interval := time.Second / time.Duration(b.cfg.latRate)
 	b.progress("latency: %d creates at %d/s via REST", total, b.cfg.latRate)
-	sent := make([]time.Time, total)
-	answered := make([]time.Time, total)
-	sem := make(chan struct{}, 256)
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	start := time.Now()
-	for i := range total {
-		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
-			time.Sleep(d)
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			obj := product(i)
-			obj["id"] = fmt.Sprintf("lat-%06d", i)
-			sent[i] = time.Now()
-			status, body, err := in.do(ctx, "POST", "/api/v1/content/product", obj)
-			answered[i] = time.Now()
-			if err == nil && status != http.StatusOK {
-				err = fmt.Errorf("create: %d %s", status, body)
-			}
-			if err != nil {
-				firstErr.CompareAndSwap(nil, err)
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
+	sent, answered, err := openLoop(ctx, total, b.cfg.latRate, func(int) *instance { return in })
+	if err != nil {
 		return err
 	}
 	achieved := float64(total-1) / sent[total-1].Sub(sent[0]).Seconds()
@@ -335,15 +301,13 @@ func (b *bench) partLatency(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lat := make([]time.Duration, 0, total)
+	lat, err := arrivalLatencies(arrivals, sent)
+	if err != nil {
+		return err
+	}
 	afterAnswer := make([]time.Duration, 0, total)
 	for i := range total {
-		at, ok := arrivals[fmt.Sprintf("/api/v1/content/product/lat-%06d/version/1", i)]
-		if !ok {
-			return fmt.Errorf("change %d never arrived", i)
-		}
-		lat = append(lat, at.Sub(sent[i]))
-		afterAnswer = append(afterAnswer, at.Sub(answered[i]))
+		afterAnswer = append(afterAnswer, lat[i]-answered[i].Sub(sent[i]))
 	}
 	p99 := atMost(10, " ms")
 	b.add("4 latency", fmt.Sprintf("commit → arrival p50 at %d changes/s", b.cfg.latRate), msf(percentile(lat, 50)), "ms", nil)

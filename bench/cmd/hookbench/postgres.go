@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -163,22 +161,34 @@ func (b *bench) pgDrain(ctx context.Context, n int, label string) (map[string]an
 	return map[string]any{"deliveries": queued, "perSecond": rate, "received": c.Count}, nil
 }
 
+// startShared opens n instances on one fresh schema with one webhook,
+// starts them all and resets the receiver.
+func (b *bench) startShared(ctx context.Context, name string, n int) ([]*instance, func(), error) {
+	ins, closeAll, err := b.openShared(ctx, name, n, 1)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, in := range ins {
+		if err := in.start(ctx); err != nil {
+			closeAll()
+			return nil, nil, err
+		}
+	}
+	if err := b.recv.reset(); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return ins, closeAll, nil
+}
+
 // pgE2E creates through the REST API of the instances (clients spread
 // over them), first change → last delivery done.
 func (b *bench) pgE2E(ctx context.Context, n int, label string) (map[string]any, error) {
-	ins, closeAll, err := b.openShared(ctx, "pg-e2e", n, 1)
+	ins, closeAll, err := b.startShared(ctx, "pg-e2e", n)
 	if err != nil {
 		return nil, err
 	}
 	defer closeAll()
-	for _, in := range ins {
-		if err := in.start(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if err := b.recv.reset(); err != nil {
-		return nil, err
-	}
 	total := b.cfg.e2eN
 	b.progress("postgres: e2e, %d instance(s): %d creates via REST, %d clients", n, total, b.cfg.clients)
 	start := time.Now()
@@ -200,55 +210,15 @@ func (b *bench) pgE2E(ctx context.Context, n int, label string) (map[string]any,
 // pgLatency sends REST creates at the latency part's steady rate,
 // alternating between the instances, and measures commit → arrival.
 func (b *bench) pgLatency(ctx context.Context, n int, label string) (map[string]any, error) {
-	ins, closeAll, err := b.openShared(ctx, "pg-latency", n, 1)
+	ins, closeAll, err := b.startShared(ctx, "pg-latency", n)
 	if err != nil {
 		return nil, err
 	}
 	defer closeAll()
-	for _, in := range ins {
-		if err := in.start(ctx); err != nil {
-			return nil, err
-		}
-	}
-	if err := b.recv.reset(); err != nil {
-		return nil, err
-	}
 	total := int(float64(b.cfg.latRate) * b.cfg.latFor.Seconds())
-	interval := time.Second / time.Duration(b.cfg.latRate)
 	b.progress("postgres: latency, %d instance(s): %d creates at %d/s", n, total, b.cfg.latRate)
-	sent := make([]time.Time, total)
-	sem := make(chan struct{}, 256)
-	var wg sync.WaitGroup
-	var firstErr atomic.Value
-	start := time.Now()
-	for i := range total {
-		if d := time.Until(start.Add(time.Duration(i) * interval)); d > 0 {
-			time.Sleep(d)
-		}
-		if ctx.Err() != nil {
-			break
-		}
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			obj := product(i)
-			obj["id"] = fmt.Sprintf("lat-%06d", i)
-			sent[i] = time.Now()
-			status, body, err := ins[i%n].do(ctx, "POST", "/api/v1/content/product", obj)
-			if err == nil && status != http.StatusOK {
-				err = fmt.Errorf("create: %d %s", status, body)
-			}
-			if err != nil {
-				firstErr.CompareAndSwap(nil, err)
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := firstErr.Load().(error); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	sent, _, err := openLoop(ctx, total, b.cfg.latRate, func(i int) *instance { return ins[i%n] })
+	if err != nil {
 		return nil, err
 	}
 	if _, _, err := b.waitDelivered(ctx, ins[0], total, 2*time.Minute); err != nil {
@@ -258,13 +228,9 @@ func (b *bench) pgLatency(ctx context.Context, n int, label string) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	lat := make([]time.Duration, 0, total)
-	for i := range total {
-		at, ok := arrivals[fmt.Sprintf("/api/v1/content/product/lat-%06d/version/1", i)]
-		if !ok {
-			return nil, fmt.Errorf("change %d never arrived", i)
-		}
-		lat = append(lat, at.Sub(sent[i]))
+	lat, err := arrivalLatencies(arrivals, sent)
+	if err != nil {
+		return nil, err
 	}
 	b.add("7 postgres", fmt.Sprintf("%s: commit → arrival p50 at %d changes/s", label, b.cfg.latRate), msf(percentile(lat, 50)), "ms", nil)
 	b.add("7 postgres", label+": commit → arrival p99", msf(percentile(lat, 99)), "ms", nil)
