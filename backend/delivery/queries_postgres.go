@@ -1,15 +1,5 @@
 package delivery
 
-import (
-	"encoding/json"
-	"fmt"
-	"strings"
-
-	"gorm.io/gorm"
-
-	"hookline/backend/store"
-)
-
 // postgresQueries is the queue on PostgreSQL, where several instances claim
 // from one table. A claim locks the rows it takes and skips the rows another
 // claim holds (FOR UPDATE SKIP LOCKED), so two instances never lease one
@@ -50,61 +40,3 @@ var postgresQueries = queries{
 }
 
 const pgInts = `SELECT CAST(value AS bigint) FROM jsonb_array_elements_text(CAST(? AS jsonb))`
-
-// insertReserved is insert for engines whose multi-row INSERT does not give
-// consecutive ids (PostgreSQL with several writers): it reserves the rows'
-// seqs from the sequence first, then writes deliveries and payloads with
-// them, so each payload names its delivery whatever else commits meanwhile.
-func insertReserved(tx *gorm.DB, ds []NewDelivery, ids, messageIDs []string, redo any, now int64) error {
-	reserve := store.DialectOf(tx).Sequence("deliveries", "seq")
-	var q strings.Builder
-	for start := 0; start < len(ds); start += insertChunk {
-		end := min(len(ds), start+insertChunk)
-		var seqs []int64
-		if err := tx.Raw(reserve, end-start).Scan(&seqs).Error; err != nil {
-			return fmt.Errorf("enqueue deliveries: %w", err)
-		}
-		if len(seqs) != end-start {
-			return fmt.Errorf("enqueue deliveries: reserved %d ids for %d rows", len(seqs), end-start)
-		}
-		q.Reset()
-		q.WriteString(`INSERT INTO deliveries
-			(seq, id, message_id, webhook_id, action, content_type, object_id, next_attempt_at, redelivery_of, created_at, updated_at)
-			VALUES `)
-		args := make([]any, 0, 11*(end-start))
-		for i := start; i < end; i++ {
-			d := ds[i]
-			msgID := ids[i]
-			if messageIDs != nil {
-				msgID = messageIDs[i]
-			}
-			if i > start {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
-			args = append(args, seqs[i-start], ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID, now, redo, now, now)
-		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
-			return fmt.Errorf("enqueue deliveries: %w", err)
-		}
-		q.Reset()
-		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, tls_ca_pem, body) VALUES `)
-		args = args[:0]
-		for i := start; i < end; i++ {
-			d := ds[i]
-			hdrs, err := json.Marshal(nonNil(d.Headers))
-			if err != nil {
-				return err
-			}
-			if i > start {
-				q.WriteByte(',')
-			}
-			q.WriteString("(?,?,?,?,?,?)")
-			args = append(args, seqs[i-start], d.URL, string(hdrs), d.Secret, d.TLSCAPEM, d.Body)
-		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
-			return fmt.Errorf("enqueue deliveries: %w", err)
-		}
-	}
-	return nil
-}

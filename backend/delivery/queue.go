@@ -82,31 +82,48 @@ func (s *Service) EnqueueTx(ctx context.Context, tx *gorm.DB, ds []NewDelivery) 
 	return ids, nil
 }
 
-// insertChunk bounds the rows of one INSERT (10 parameters each).
+// insertChunk bounds the rows of one INSERT (10 or 11 parameters each).
 const insertChunk = 100
 
 // insert writes ds with log ids ids; messageIDs nil means each row is its own
 // message. Its statements keep tx's own context rather than ctx: inside
 // InTx other callers may share the transaction (group commit), and an
-// interrupted write would roll all of it back. Rows go in multi-row statements, since the driver re-parses every
-// statement it runs: one for the deliveries and one for their payloads,
-// matched by the seq each delivery got.
+// interrupted write would roll all of it back. Rows go in multi-row
+// statements, since the driver re-parses every statement it runs: one for
+// the deliveries and one for their payloads, matched by the seq each
+// delivery got.
+//
+// Where a multi-row INSERT gives consecutive ids (SQLite: one writer, one
+// statement, AUTOINCREMENT), the seqs are read back from the last insert
+// id. Where it does not (PostgreSQL with several writers), they are
+// reserved from the sequence first and written with the rows, so each
+// payload names its delivery whatever else commits meanwhile.
 func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs []string, redeliveryOf string, now int64) error {
 	var redo any
 	if redeliveryOf != "" {
 		redo = redeliveryOf
 	}
-	if !store.DialectOf(tx).LastInsertID() {
-		return insertReserved(tx, ds, ids, messageIDs, redo, now)
-	}
+	reserve := store.DialectOf(tx).Sequence("deliveries", "seq")
 	var q strings.Builder
 	for start := 0; start < len(ds); start += insertChunk {
 		end := min(len(ds), start+insertChunk)
+		var seqs []int64
+		if reserve != "" {
+			if err := tx.Raw(reserve, end-start).Scan(&seqs).Error; err != nil {
+				return fmt.Errorf("enqueue deliveries: %w", err)
+			}
+			if len(seqs) != end-start {
+				return fmt.Errorf("enqueue deliveries: reserved %d ids for %d rows", len(seqs), end-start)
+			}
+		}
 		q.Reset()
-		q.WriteString(`INSERT INTO deliveries
-			(id, message_id, webhook_id, action, content_type, object_id, next_attempt_at, redelivery_of, created_at, updated_at)
+		q.WriteString(`INSERT INTO deliveries (`)
+		if seqs != nil {
+			q.WriteString(`seq, `)
+		}
+		q.WriteString(`id, message_id, webhook_id, action, content_type, object_id, next_attempt_at, redelivery_of, created_at, updated_at)
 			VALUES `)
-		args := make([]any, 0, 10*(end-start))
+		args := make([]any, 0, 11*(end-start))
 		for i := start; i < end; i++ {
 			d := ds[i]
 			msgID := ids[i]
@@ -116,22 +133,37 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			if i > start {
 				q.WriteByte(',')
 			}
-			q.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			if seqs != nil {
+				q.WriteString("(?,")
+				args = append(args, seqs[i-start])
+			} else {
+				q.WriteString("(")
+			}
+			q.WriteString("?,?,?,?,?,?,?,?,?,?)")
 			args = append(args, ids[i], msgID, d.WebhookID, d.Action, d.ContentType, d.ObjectID, now, redo, now, now)
 		}
-		// One writer, one statement, AUTOINCREMENT: the rows take
-		// consecutive seqs ending at the last insert id. Should that ever
-		// not hold, a payload's seq would name no delivery, and the foreign
-		// key fails the whole transaction rather than mismatch a payload.
-		res, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q.String(), args...)
-		if err != nil {
-			return fmt.Errorf("enqueue deliveries: %w", err)
+		if seqs != nil {
+			if err := tx.Exec(q.String(), args...).Error; err != nil {
+				return fmt.Errorf("enqueue deliveries: %w", err)
+			}
+		} else {
+			// Should the rows ever not take consecutive seqs ending at the
+			// last insert id, a payload's seq would name no delivery, and
+			// the foreign key fails the whole transaction rather than
+			// mismatch a payload.
+			res, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, q.String(), args...)
+			if err != nil {
+				return fmt.Errorf("enqueue deliveries: %w", err)
+			}
+			last, err := res.LastInsertId()
+			if err != nil {
+				return fmt.Errorf("enqueue deliveries: %w", err)
+			}
+			seqs = make([]int64, end-start)
+			for k := range seqs {
+				seqs[k] = last - int64(end-start-1-k)
+			}
 		}
-		last, err := res.LastInsertId()
-		if err != nil {
-			return fmt.Errorf("enqueue deliveries: %w", err)
-		}
-		first := last - int64(end-start) + 1
 
 		q.Reset()
 		q.WriteString(`INSERT INTO delivery_payloads (seq, url, headers, secret, tls_ca_pem, body) VALUES `)
@@ -142,12 +174,11 @@ func insert(ctx context.Context, tx *gorm.DB, ds []NewDelivery, ids, messageIDs 
 			if err != nil {
 				return err
 			}
-			seq := first + int64(i-start)
 			if i > start {
 				q.WriteByte(',')
 			}
 			q.WriteString("(?,?,?,?,?,?)")
-			args = append(args, seq, d.URL, string(hdrs), d.Secret, d.TLSCAPEM, d.Body)
+			args = append(args, seqs[i-start], d.URL, string(hdrs), d.Secret, d.TLSCAPEM, d.Body)
 		}
 		if err := tx.Exec(q.String(), args...).Error; err != nil {
 			return fmt.Errorf("enqueue deliveries: %w", err)

@@ -42,12 +42,10 @@ type Dialect interface {
 	// SkipLocked is appended to a SELECT that claims rows: rows another
 	// transaction holds are passed over rather than waited for.
 	SkipLocked() string
-	// LastInsertID reports whether a multi-row INSERT's rows take
-	// consecutive ids ending at the driver's LastInsertId (SQLite with one
-	// writer). Where it does not, ids are reserved first (Sequence).
-	LastInsertID() bool
 	// Sequence is a statement that reserves n (the parameter) fresh ids of
-	// table's integer key, one row each; "" when LastInsertID holds.
+	// table's integer key, one row each; "" where a multi-row INSERT's rows
+	// take consecutive ids ending at the driver's LastInsertId (SQLite with
+	// one writer), so none need reserving.
 	Sequence(table, column string) string
 }
 
@@ -76,7 +74,6 @@ func (sqliteDialect) RowID() string                  { return "rowid" }
 func (sqliteDialect) NoIndexOrder(col string) string { return "+" + col }
 func (sqliteDialect) LockForUpdate() string          { return "" }
 func (sqliteDialect) SkipLocked() string             { return "" }
-func (sqliteDialect) LastInsertID() bool             { return true }
 func (sqliteDialect) Sequence(string, string) string { return "" }
 
 type postgresDialect struct{}
@@ -96,7 +93,6 @@ func (postgresDialect) RowID() string                  { return "ctid" }
 func (postgresDialect) NoIndexOrder(col string) string { return col }
 func (postgresDialect) LockForUpdate() string          { return " FOR UPDATE" }
 func (postgresDialect) SkipLocked() string             { return " FOR UPDATE SKIP LOCKED" }
-func (postgresDialect) LastInsertID() bool             { return false }
 func (postgresDialect) Sequence(table, column string) string {
 	return `SELECT nextval(pg_get_serial_sequence('` + table + `', '` + column + `')) FROM generate_series(1, ?)`
 }
