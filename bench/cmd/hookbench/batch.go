@@ -25,20 +25,11 @@ func batchObject(i int) map[string]any {
 // is done, and compared with the raw baseline.
 func (b *bench) partBatch(ctx context.Context) error {
 	n := b.cfg.batchN
-	in, err := b.open(ctx, "batch")
+	in, err := b.openStarted(ctx, "batch")
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	if _, err := in.addWebhooks(ctx, 1, b.recv.url); err != nil {
-		return err
-	}
-	if err := in.start(ctx); err != nil {
-		return err
-	}
-	if err := b.recv.reset(); err != nil {
-		return err
-	}
 	b.progress("batch: %d creates via the batch API, %d per request, 1 client", n, content.MaxBatch)
 	if b.cfg.profile {
 		stop, err := startCPUProfile(filepath.Join(b.cfg.outDir, "batch.cpu.pprof"))

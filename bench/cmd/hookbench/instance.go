@@ -68,6 +68,27 @@ func (b *bench) open(ctx context.Context, name string) (*instance, error) {
 	return in, nil
 }
 
+// openStarted is open, then one webhook to the receiver, the server and
+// pool started, and the receiver's record cleared: a part ready to time.
+func (b *bench) openStarted(ctx context.Context, name string) (*instance, error) {
+	in, err := b.open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	_, err = in.addWebhooks(ctx, 1, b.recv.url)
+	if err == nil {
+		err = in.start(ctx)
+	}
+	if err == nil {
+		err = b.recv.reset()
+	}
+	if err != nil {
+		in.close()
+		return nil, err
+	}
+	return in, nil
+}
+
 // start starts the HTTP server and the delivery pool (app.Main.Start).
 func (in *instance) start(ctx context.Context) error {
 	if err := in.m.Start(ctx); err != nil {

@@ -198,21 +198,12 @@ func writeHeapProfile(path string) error {
 func (b *bench) partE2E(ctx context.Context) error {
 	n := b.cfg.e2eN
 	for _, via := range []string{"REST", "service"} {
-		in, err := b.open(ctx, "e2e-"+via)
+		in, err := b.openStarted(ctx, "e2e-"+via)
 		if err != nil {
 			return err
 		}
 		err = func() error {
 			defer in.close()
-			if _, err := in.addWebhooks(ctx, 1, b.recv.url); err != nil {
-				return err
-			}
-			if err := in.start(ctx); err != nil {
-				return err
-			}
-			if err := b.recv.reset(); err != nil {
-				return err
-			}
 			b.progress("e2e: %d creates via %s, %d clients", n, via, b.cfg.clients)
 			if b.cfg.profile {
 				stop, err := startCPUProfile(filepath.Join(b.cfg.outDir, "e2e-"+via+".cpu.pprof"))
@@ -273,20 +264,11 @@ func (b *bench) partE2E(ctx context.Context) error {
 // receiver. The commit happens inside the create request, so the clock
 // starts when the request is sent: the figures are upper bounds.
 func (b *bench) partLatency(ctx context.Context) error {
-	in, err := b.open(ctx, "latency")
+	in, err := b.openStarted(ctx, "latency")
 	if err != nil {
 		return err
 	}
 	defer in.close()
-	if _, err := in.addWebhooks(ctx, 1, b.recv.url); err != nil {
-		return err
-	}
-	if err := in.start(ctx); err != nil {
-		return err
-	}
-	if err := b.recv.reset(); err != nil {
-		return err
-	}
 	total := int(float64(b.cfg.latRate) * b.cfg.latFor.Seconds())
 	b.progress("latency: %d creates at %d/s via REST", total, b.cfg.latRate)
 	sent, answered, err := openLoop(ctx, total, b.cfg.latRate, func(int) *instance { return in })
