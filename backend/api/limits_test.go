@@ -214,3 +214,64 @@ func TestConnectionsCappedPerListener(t *testing.T) {
 	}
 	res.Body.Close()
 }
+
+// A connection that never sent a byte (an HTTP client's spare pooled
+// connection, or a port probe) must not hold up a graceful stop: Go's
+// Shutdown counts it busy for 5 s, more than the app's whole drain budget.
+// A request in flight still gets its answer (an inbox delay ends in 503).
+func TestShutdownNotHeldByConnectionsThatSentNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	keys, err := auth.Load(ctx, db, inboxTestKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus := events.NewBus()
+	srv := api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: inbox.New(db, inbox.Options{Bus: bus})})
+	ln, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	url := "http://" + srv.Addr()
+	createInbox(t, url, `{"name":"slow","delayMs":60000}`)
+	for range 3 {
+		c, err := net.Dial("tcp", srv.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	slow := make(chan int, 1)
+	go func() {
+		res, err := http.Post(url+"/inbox/slow", "text/plain", strings.NewReader("hi"))
+		if err != nil {
+			slow <- 0
+			return
+		}
+		res.Body.Close()
+		slow <- res.StatusCode
+	}()
+	time.Sleep(200 * time.Millisecond) // the slow request is in its delay
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		t.Fatalf("shutdown with three silent connections: %v after %v", err, time.Since(start))
+	}
+	if d := time.Since(start); d > 1500*time.Millisecond {
+		t.Fatalf("shutdown took %v: the silent connections held it", d)
+	}
+	if code := <-slow; code != 503 {
+		t.Fatalf("the request in flight at shutdown ended with %d, want its 503 answer", code)
+	}
+	if err := <-served; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -133,11 +133,13 @@ type Server struct {
 	fails   *throttle
 	srv     *http.Server
 	addr    string
-	// stop ends long-lived streams (SSE) so that Shutdown is not held up
-	// waiting for them. srvMu guards srv, stop and shut.
-	stop  context.CancelFunc
-	srvMu sync.Mutex
-	shut  bool
+	// stop ends long-lived streams (SSE) and silent closes connections that
+	// sent nothing, so that Shutdown is not held up waiting for them. srvMu
+	// guards srv, stop, silent and shut.
+	stop   context.CancelFunc
+	silent *silentConns
+	srvMu  sync.Mutex
+	shut   bool
 }
 
 // New builds the server and its routes.
@@ -218,7 +220,9 @@ func (s *Server) Addr() string { return s.addr }
 // Serve serves on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
 	base, stop := context.WithCancel(context.Background())
+	silent := newSilentConns()
 	srv := &http.Server{
+		ConnState:         silent.track,
 		BaseContext:       func(net.Listener) context.Context { return base },
 		Handler:           s.handler,
 		ReadHeaderTimeout: s.opts.Limits.ReadHeaderTimeout,
@@ -235,7 +239,7 @@ func (s *Server) Serve(ln net.Listener) error {
 		stop()
 		return ln.Close()
 	}
-	s.srv, s.stop = srv, stop
+	s.srv, s.stop, s.silent = srv, stop, silent
 	s.srvMu.Unlock()
 	err := srv.Serve(ln)
 	if errors.Is(err, http.ErrServerClosed) {
@@ -248,11 +252,12 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	s.srvMu.Lock()
 	s.shut = true
-	srv, stop := s.srv, s.stop
+	srv, stop, silent := s.srv, s.stop, s.silent
 	s.srvMu.Unlock()
 	if srv == nil {
 		return nil
 	}
 	stop()
+	silent.closeAll()
 	return srv.Shutdown(ctx)
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -143,18 +144,38 @@ func TestMultiInstanceSplit(t *testing.T) {
 	}
 }
 
-// TestMultiInstanceFailover: A is SIGKILLed in mid-drain; B finishes,
-// including A's claims once their lease (3 s) runs out. Nothing is lost;
-// the duplicates are bounded by the claims in flight when A died.
+// TestMultiInstanceFailover: A is SIGKILLed in mid-drain, while one of its
+// attempts is at the receiver; B finishes, including A's claims once their
+// lease runs out. Nothing is lost; the duplicates are bounded by the claims
+// in flight when A died.
 func TestMultiInstanceFailover(t *testing.T) {
 	changes := pick(3000, 20000)
 	key := "rw-" + randomHex(16)
-	ps := sharedProcs(t, 2, key, "--workers", "8")
+	// An 8 s lease, extended every second: A's claims outlive the kill by at
+	// least 7 s, so the check below (1.5 s after it) cannot race their
+	// expiry and B's re-claim, however late the machine runs.
+	const lease = 8 * time.Second
+	ps := sharedProcs(t, 2, key, "--workers", "8", "--lease", lease.String(), "--lease-extend", "1s")
 	b := newAPI(ps[1].URL, key) // the changes go through B, which survives
 	rc := newReceiver()
 	t.Cleanup(rc.close)
 	ta := newTally()
-	rc.set(ta.behaviour(20 * time.Millisecond))
+	count := ta.behaviour(20 * time.Millisecond)
+	// Once armed, the first attempt A sends is held at the receiver until A
+	// is dead: the kill then provably lands while A holds a claim.
+	var armed atomic.Bool
+	aAtReceiver := make(chan struct{}, 1)
+	killed := make(chan struct{})
+	rc.set(func(w http.ResponseWriter, r *http.Request, rec *receipt, n int) int {
+		if armed.Load() && strings.HasSuffix(r.UserAgent(), "(A)") {
+			select {
+			case aAtReceiver <- struct{}{}:
+			default:
+			}
+			<-killed
+		}
+		return count(w, r, rec, n)
+	})
 	b.must(t, 200, "POST", "/api/v1/internal/contenttype", itemType("failitem"))
 	b.must(t, 200, "POST", "/api/v1/content/_webhooks", webhookDef("fail", rc.URL("/fail"), []string{"Create"}, nil, ""))
 	created := make(chan struct{})
@@ -165,7 +186,14 @@ func TestMultiInstanceFailover(t *testing.T) {
 	if !waitUntil(time.Minute, func() bool { return ta.distinct() >= changes/3 }) {
 		t.Fatalf("only %d of %d arrived before the kill", ta.distinct(), changes)
 	}
+	armed.Store(true)
+	select {
+	case <-aAtReceiver:
+	case <-time.After(time.Minute):
+		t.Fatalf("A sent nothing for a minute after %d of %d had arrived", ta.distinct(), changes)
+	}
 	ps[0].kill()
+	close(killed)
 	killedAt := time.Now()
 	arrived := ta.distinct()
 	type claim struct {
@@ -186,8 +214,8 @@ func TestMultiInstanceFailover(t *testing.T) {
 	}
 	atKill := claims()
 	// B finishes its own claims in well under a second (8 workers, 20 ms
-	// each); a claim still held by the same token 2 s later is a dead A's.
-	time.Sleep(2 * time.Second)
+	// each); a claim still held by the same token 1.5 s later is a dead A's.
+	time.Sleep(1500 * time.Millisecond)
 	stale := 0
 	for c := range claims() {
 		if atKill[c] {
@@ -207,8 +235,8 @@ func TestMultiInstanceFailover(t *testing.T) {
 	ta.mu.Unlock()
 	dups := ta.duplicates()
 	t.Logf("failover summary: %d changes, A killed after %d had arrived; %d claims in flight at the kill, %d of them A's "+
-		"(still held 2 s later); all delivered %v after the kill (lease 3s); sent by instance %s; %d duplicates",
-		changes, arrived, len(atKill), stale, after.Round(time.Millisecond), split, dups)
+		"(still held 1.5 s later); all delivered %v after the kill (lease %v); sent by instance %s; %d duplicates",
+		changes, arrived, len(atKill), stale, after.Round(time.Millisecond), lease, split, dups)
 	if dups > len(atKill) {
 		t.Errorf("%d duplicates, more than the %d claims in flight at the kill", dups, len(atKill))
 	}
