@@ -47,7 +47,7 @@ test: setup build lint test-go test-fuzz test-frontend test-e2e test-desktop ## 
 
 # The packages whose own suites run a second time on PostgreSQL (the API and
 # reliability suites do so by themselves when HOOKLINE_TEST_POSTGRES is set).
-PG_PACKAGES := ./backend/store/... ./backend/content/ ./backend/delivery/ ./backend/inbox/ ./backend/settings/ \
+PG_PACKAGES := ./backend/store/... ./backend/auth/ ./backend/content/ ./backend/delivery/ ./backend/inbox/ ./backend/settings/ \
 	./backend/media/ ./backend/syncwebhook/ ./backend/flotiqexport/
 
 test-go: build ## Go tests with the race detector, on SQLite and on a throwaway PostgreSQL cluster

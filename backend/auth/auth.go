@@ -10,7 +10,9 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"errors"
+	"log/slog"
 	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -43,6 +45,9 @@ type Keys struct {
 	// fixedRW is set when HOOKLINE_API_KEY pins the read-write key; it is then
 	// not regenerable from Settings.
 	fixedRW bool
+	// reloadMu runs reloads one at a time, each reading after the last
+	// notification that asked for it, so the newest keys are the ones kept.
+	reloadMu sync.Mutex
 }
 
 // KeySet is what Settings shows.
@@ -71,7 +76,56 @@ func Load(ctx context.Context, db *store.DB, fixedRW string) (*Keys, error) {
 	if fixedRW != "" {
 		k.rw, k.fixedRW = fixedRW, true
 	}
+	db.Subscribe(k.changed)
 	return k, nil
+}
+
+// changed handles the shared database's notifications (PostgreSQL, see
+// migrations_postgres/0014_key_notify.sql): a key regenerated through another
+// instance stops working here too, at once rather than at the next restart.
+// After a lost connection ("*") the keys are read again in case a change was
+// missed. It runs on the listener's goroutine, so the read runs on its own.
+func (k *Keys) changed(payload string) {
+	if payload != "keys" && payload != "*" {
+		return
+	}
+	go func() {
+		k.reloadMu.Lock()
+		defer k.reloadMu.Unlock()
+		// A failed read keeps the old keys, so it is retried for a while and
+		// then reported: an old key left working is a hole, not a nuisance.
+		var err error
+		for try := 0; try < 10; try++ {
+			if err = k.reload(); err == nil {
+				return
+			}
+			time.Sleep(time.Second)
+		}
+		if log := k.db.Logger(); log != nil {
+			log.Error("auth: could not read the API keys another instance changed; restart this instance", slog.Any("err", err))
+		}
+	}()
+}
+
+// reload reads both keys again; a pinned read-write key stays pinned.
+func (k *Keys) reload() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var rows []setting
+	if err := k.db.R.WithContext(ctx).Table("settings").Where("key IN ?", []string{keyRW, keyRO}).Find(&rows).Error; err != nil {
+		return err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for _, r := range rows {
+		switch {
+		case r.Key == keyRW && !k.fixedRW:
+			k.rw = r.Value
+		case r.Key == keyRO:
+			k.ro = r.Value
+		}
+	}
+	return nil
 }
 
 type setting struct {
@@ -154,6 +208,10 @@ func (k *Keys) Regenerate(ctx context.Context, which string) (KeySet, error) {
 		return KeySet{}, errs.InvalidField("which", `must be "readWrite" or "readOnly"`)
 	}
 	v := random(24)
+	// A reload that read the old key must not apply it after this sets the
+	// new one.
+	k.reloadMu.Lock()
+	defer k.reloadMu.Unlock()
 	err := k.db.InTx(ctx, func(tx *gorm.DB) error {
 		return tx.Table("settings").Clauses(clause.OnConflict{UpdateAll: true}).Create(&setting{Key: key, Value: v}).Error
 	})

@@ -77,6 +77,7 @@ type DB struct {
 	// R is the reader pool. Reads through R never see uncommitted writes.
 	R    *gorm.DB
 	path string
+	log  *slog.Logger
 
 	// writes is the queue of InTx calls waiting for the writer.
 	writes writeQueue
@@ -125,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		closeGorm(w)
 		return nil, err
 	}
-	db := &DB{W: w, R: r, path: opts.Path, writes: writeQueue{max: opts.MaxGroup}}
+	db := &DB{W: w, R: r, path: opts.Path, log: opts.Logger, writes: writeQueue{max: opts.MaxGroup}}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -239,6 +240,10 @@ func closeGorm(g *gorm.DB) error {
 // Path returns the database file path, or for PostgreSQL its URL with the
 // password masked.
 func (db *DB) Path() string { return db.path }
+
+// Logger is the logger the database was opened with (Options.Logger), for
+// the packages that react to its notifications off any request.
+func (db *DB) Logger() *slog.Logger { return db.log }
 
 // Close closes both pools. The writer closes last so that its close runs the
 // final WAL checkpoint.

@@ -121,7 +121,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		sqlDB.Close()
 		return nil, fmt.Errorf("open database %s: %w", shown, redactErr(opts.URL, err))
 	}
-	db := &DB{W: g, R: g, path: shown, pg: &pgState{url: opts.URL}}
+	db := &DB{W: g, R: g, path: shown, log: opts.Logger, pg: &pgState{url: opts.URL}}
 	if err := db.migratePostgres(ctx); err != nil {
 		sqlDB.Close()
 		return nil, redactErr(opts.URL, err)
