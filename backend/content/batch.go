@@ -142,6 +142,15 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 		if err != nil {
 			return err
 		}
+		var ids []string
+		for _, item := range items {
+			if id, ok := item["id"].(string); ok {
+				ids = append(ids, id)
+			}
+		}
+		if err := lockObjectsTx(w.tx, typeName, ids...); err != nil {
+			return err
+		}
 		w.holdChanges()
 		for i, item := range items {
 			err := one(w, td, i, item)
@@ -202,6 +211,9 @@ func (s *Service) BatchDelete(ctx context.Context, typeName string, ids []string
 		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
 		}
+		if err := lockObjectsTx(w.tx, typeName, ids...); err != nil {
+			return err
+		}
 		for _, g := range guards {
 			if err := g.checkTx(w.tx, typeName); err != nil {
 				return err
@@ -210,7 +222,7 @@ func (s *Service) BatchDelete(ctx context.Context, typeName string, ids []string
 		var pending []*objectRow
 		seen := map[string]bool{}
 		for _, id := range ids {
-			row, err := findRowTx(w.tx, typeName, id)
+			row, err := lockedRowTx(w.tx, typeName, id)
 			if err != nil {
 				return err
 			}

@@ -184,7 +184,7 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 
 // replaceTx saves body as the whole new state of object id.
 func (s *Service) replaceTx(w *txWriter, td *typeDef, id string, body map[string]any) (Object, error) {
-	row, err := findRowTx(w.tx, td.name, id)
+	row, err := lockedRowTx(w.tx, td.name, id)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func (s *Service) Patch(ctx context.Context, typeName, id string, body map[strin
 }
 
 func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]any) (Object, error) {
-	row, err := findRowTx(w.tx, td.name, id)
+	row, err := lockedRowTx(w.tx, td.name, id)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +275,7 @@ func (s *Service) Delete(ctx context.Context, typeName, id string) error {
 		if err := guard.checkTx(w.tx, typeName); err != nil {
 			return err
 		}
-		row, err := findRowTx(w.tx, typeName, id)
+		row, err := lockedRowTx(w.tx, typeName, id)
 		if err != nil {
 			return err
 		}
@@ -347,7 +347,7 @@ func (s *Service) createTx(w *txWriter, td *typeDef, body map[string]any, update
 		if len(f) > 0 {
 			return nil, f.Err()
 		}
-		if row, err = findRowTx(w.tx, td.name, id); err != nil {
+		if row, err = lockedRowTx(w.tx, td.name, id); err != nil {
 			return nil, err
 		}
 		if row.live() {

@@ -64,7 +64,7 @@ func (g *versionGuard) checkTx(tx *gorm.DB, typeName string) error {
 	if g == nil {
 		return nil
 	}
-	row, err := findRowTx(tx, typeName, g.id)
+	row, err := lockedRowTx(tx, typeName, g.id)
 	if err != nil {
 		return err
 	}

@@ -151,6 +151,12 @@ func (s *Service) writeType(ctx context.Context, fn func(w *txWriter) error) err
 		}
 	}()
 	return s.write(ctx, func(w *txWriter) error {
+		// On a shared database: wait for the writes of other instances that
+		// trust the current types, and keep new ones out until this commits
+		// (see shared.go).
+		if err := s.db.LockCacheVersion(w.tx, "types"); err != nil {
+			return err
+		}
 		s.mu.Lock()
 		s.typeGen++
 		s.typeChanges++

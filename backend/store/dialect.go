@@ -42,6 +42,14 @@ type Dialect interface {
 	// SkipLocked is appended to a SELECT that claims rows: rows another
 	// transaction holds are passed over rather than waited for.
 	SkipLocked() string
+	// LockNames is a statement that holds, until the transaction ends, a
+	// lock on each name in its parameter (a JSON array of strings), taken
+	// in one order every transaction shares: transactions of any instance
+	// that name the same thing run one after another, and two that name
+	// several cannot deadlock over them. It serialises what has no row to
+	// lock yet (two creates of one new id). "" where one writer already
+	// runs every transaction in turn (SQLite).
+	LockNames() string
 	// Sequence is a statement that reserves n (the parameter) fresh ids of
 	// table's integer key, one row each; "" where a multi-row INSERT's rows
 	// take consecutive ids ending at the driver's LastInsertId (SQLite with
@@ -74,6 +82,7 @@ func (sqliteDialect) RowID() string                  { return "rowid" }
 func (sqliteDialect) NoIndexOrder(col string) string { return "+" + col }
 func (sqliteDialect) LockForUpdate() string          { return "" }
 func (sqliteDialect) SkipLocked() string             { return "" }
+func (sqliteDialect) LockNames() string              { return "" }
 func (sqliteDialect) Sequence(string, string) string { return "" }
 
 type postgresDialect struct{}
@@ -110,4 +119,12 @@ func PostgresPath(path string) string {
 		parts[i] = s[1] + s[2]
 	}
 	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// LockNames takes transaction-scoped advisory locks on the names' hashes
+// (within the schema, so that schemas sharing a cluster do not contend), in
+// hash order: a volatile function in the select list runs after ORDER BY.
+func (postgresDialect) LockNames() string {
+	return `SELECT pg_advisory_xact_lock(h) FROM (SELECT DISTINCT hashtextextended(current_schema() || '.' || value, 0) AS h
+		FROM jsonb_array_elements_text(CAST(? AS jsonb))) AS names ORDER BY h`
 }

@@ -15,6 +15,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"hookline/backend/errs"
 )
 
 // pgState is what a DB over PostgreSQL holds besides its gorm pool: the
@@ -146,7 +148,25 @@ func (db *DB) inTxPostgres(ctx context.Context, fn func(tx *gorm.DB) error) erro
 	}
 	// As with SQLite, fn's statements are not cut short by ctx: a write
 	// that has started finishes or fails on its own.
-	return db.W.WithContext(context.WithoutCancel(ctx)).Transaction(fn)
+	return conflictOf(db.W.WithContext(context.WithoutCancel(ctx)).Transaction(fn))
+}
+
+// conflictOf answers a clash between concurrent writers that no lock
+// foresaw (a deadlock between two cascading publishes, a key two inserts
+// raced for) as a Conflict rather than an internal error: PostgreSQL rolled
+// the transaction back whole, and the same request sent again gets its real
+// answer. Writers of one object never get here: they lock it first (see
+// Dialect.LockNames).
+func conflictOf(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "40P01", "40001", "23505": // deadlock, serialization failure, unique violation
+			return &errs.Error{Code: errs.Conflict,
+				Message: "Another writer changed the same data at the same moment; nothing was saved, send the request again"}
+		}
+	}
+	return err
 }
 
 // migratePostgres applies the PostgreSQL migrations in one transaction that
@@ -285,6 +305,20 @@ func (db *DB) CacheVersion(q *gorm.DB, name string) (int64, error) {
 	var v int64
 	err := q.Raw(`SELECT version FROM cache_versions WHERE name = ? FOR SHARE`, name).Scan(&v).Error
 	return v, err
+}
+
+// LockCacheVersion locks the change count of name for update, for a
+// transaction about to change that kind of definition: it waits for the
+// writes that share-locked the count (those trusting a cached entry) to
+// end, and keeps new ones out until it commits, so that no write runs under
+// a definition being replaced, and changes of that kind run one at a time.
+// Nothing on SQLite, whose one writer runs every transaction in turn.
+func (db *DB) LockCacheVersion(q *gorm.DB, name string) error {
+	if db == nil || db.pg == nil {
+		return nil
+	}
+	var v int64
+	return q.Raw(`SELECT version FROM cache_versions WHERE name = ? FOR UPDATE`, name).Scan(&v).Error
 }
 
 // URL returns the PostgreSQL URL the database was opened with, password
