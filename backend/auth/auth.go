@@ -81,8 +81,9 @@ func Load(ctx context.Context, db *store.DB, fixedRW string) (*Keys, error) {
 }
 
 // changed handles the shared database's notifications (PostgreSQL, see
-// migrations_postgres/0014_key_notify.sql): a key regenerated through another
-// instance stops working here too, at once rather than at the next restart.
+// migrations_postgres/0014_notify_keys_and_new_deliveries.sql): a key
+// regenerated through another instance stops working here too, at once
+// rather than at the next restart.
 // After a lost connection ("*") the keys are read again in case a change was
 // missed. It runs on the listener's goroutine, so the read runs on its own.
 func (k *Keys) changed(payload string) {

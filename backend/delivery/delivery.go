@@ -178,6 +178,11 @@ type Service struct {
 	// remote carries the seqs of deliveries other instances changed, on a
 	// shared database (see shared.go); nil otherwise.
 	remote chan int64
+	// inserted carries the seq ranges of deliveries queued by any instance,
+	// and announced records which of them were shown as pending, on a
+	// shared database; nil otherwise.
+	inserted  chan [2]int64
+	announced *seqSet
 }
 
 // New returns a stopped Service over db.

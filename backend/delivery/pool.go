@@ -177,7 +177,9 @@ func (s *Service) dispatch(r *run, hwm int64) {
 
 	woken := true // Start notifies, so the first pass announces anyway
 	for ctx.Err() == nil {
-		if woken && s.opts.Bus != nil {
+		if woken && s.opts.Bus != nil && s.announced == nil {
+			// On a shared database new rows are announced from their
+			// notifications instead (see shared.go).
 			hwm = s.announce(ctx, hwm)
 		}
 		woken = false
@@ -193,11 +195,11 @@ func (s *Service) dispatch(r *run, hwm int64) {
 				continue
 			}
 			for _, j := range jobs {
-				if s.opts.Bus != nil && j.seq > hwm && j.attempts == 0 {
+				if s.opts.Bus != nil && j.attempts == 0 {
 					// Committed after the last announce and claimed at
 					// once: announce it here, before a worker can
 					// finish it, so "pending" never follows "done".
-					s.opts.Bus.Publish(events.Event{Type: "delivery", Data: s.withMax(j.pendingSummary())})
+					s.announceClaim(j, hwm)
 				}
 				r.hold(j.seq)
 				r.inFlight.Add(1)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -170,4 +171,81 @@ func waitUntilTrue(t *testing.T, d time.Duration, cond func() bool, why func() s
 func urlOf(t *testing.T, db *store.DB) string {
 	t.Helper()
 	return db.URL()
+}
+
+// TestSharedOutOfOrderCommitsStillShowPending: on a shared database seqs are
+// reserved by concurrent transactions and commit in any order. Deliveries
+// committed behind the newest seq an instance has seen must still show as
+// "pending" on its live events before "done", as every delivery does on
+// SQLite.
+func TestSharedOutOfOrderCommitsStillShowPending(t *testing.T) {
+	t.Parallel()
+	srv := newReceiver(t, nil)
+	b := sharedInstances(t, 1, Options{Workers: 4})[0]
+	live, cancel := b.bus.Subscribe(10000)
+	defer cancel()
+	// A only writes: its pool is not started, so B claims everything.
+	dbA, err := store.Open(context.Background(), store.Options{URL: urlOf(t, b.db)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dbA.Close() })
+	a := New(dbA, Options{})
+	batch := func(prefix string) []NewDelivery {
+		ds := make([]NewDelivery, 10)
+		for i := range ds {
+			ds[i] = delivery(srv.URL)
+			ds[i].ObjectID = fmt.Sprintf("%s-%d", prefix, i)
+		}
+		return ds
+	}
+	reserved, release := make(chan struct{}), make(chan struct{})
+	var early []string
+	committed := make(chan error, 1)
+	go func() {
+		committed <- dbA.InTx(context.Background(), func(tx *gorm.DB) error {
+			var err error
+			early, err = a.EnqueueTx(context.Background(), tx, batch("early"))
+			close(reserved)
+			<-release
+			return err
+		})
+	}()
+	<-reserved
+	var late []string
+	if err := dbA.InTx(context.Background(), func(tx *gorm.DB) error {
+		var err error
+		late, err = a.EnqueueTx(context.Background(), tx, batch("late"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string][]string{}
+	waitFor := func(ids []string) {
+		t.Helper()
+		timeout := time.After(30 * time.Second)
+		for _, id := range ids {
+			for !slices.Contains(statuses[id], StatusDone) {
+				select {
+				case e := <-live:
+					if l, ok := e.Data.(LogSummary); ok {
+						statuses[l.ID] = append(statuses[l.ID], l.Status)
+					}
+				case <-timeout:
+					t.Fatalf("B's live events for %s: %v, want done", id, statuses[id])
+				}
+			}
+		}
+	}
+	waitFor(late) // B has now seen seqs past every early one
+	close(release)
+	if err := <-committed; err != nil {
+		t.Fatal(err)
+	}
+	waitFor(early)
+	for _, id := range append(early, late...) {
+		if got := statuses[id]; got[0] != StatusPending {
+			t.Errorf("delivery %s showed %v on B, want pending first", id, got)
+		}
+	}
 }
