@@ -249,3 +249,86 @@ func TestSharedOutOfOrderCommitsStillShowPending(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedBulkRetryAndRedeliver: with two instances draining one queue, a
+// bulk retry through B and a redelivery through A are each sent once more,
+// by whichever instance claims them, with the original's webhook-id.
+func TestSharedBulkRetryAndRedeliver(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	sent := map[string]int{}
+	byAgent := map[string]int{}
+	srv := newReceiver(t, func(_ int, w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("Webhook-Id")
+		mu.Lock()
+		sent[id]++
+		first := sent[id] == 1
+		byAgent[r.Header.Get("User-Agent")]++
+		mu.Unlock()
+		if first {
+			http.Error(w, "gone", http.StatusGone) // not retried: the log ends in error
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	a := sharedInstances(t, 1, Options{Workers: 4, UserAgent: "A"})[0]
+	dbB, err := store.Open(context.Background(), store.Options{URL: urlOf(t, a.db)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dbB.Close() })
+	b := New(dbB, Options{Workers: 4, UserAgent: "B", Bus: events.NewBus(), QuickRetries: -1})
+	if err := b.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer b.Stop(context.Background())
+
+	const total = 200
+	ds := make([]NewDelivery, total)
+	for i := range ds {
+		ds[i] = delivery(srv.URL)
+		ds[i].ObjectID = fmt.Sprintf("product-%d", i)
+	}
+	var ids []string
+	if err := a.db.InTx(context.Background(), func(tx *gorm.DB) (err error) {
+		ids, err = a.svc.EnqueueTx(context.Background(), tx, ds)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a.svc.Notify()
+	count := func(status string) int {
+		var n int
+		a.db.R.Raw(`SELECT COUNT(*) FROM deliveries WHERE status = ?`, status).Scan(&n)
+		return n
+	}
+	waitUntilTrue(t, 30*time.Second, func() bool { return count(StatusError) == total },
+		func() string { return fmt.Sprintf("%d of %d logs ended in error", count(StatusError), total) })
+
+	res, err := b.RetryLogs(context.Background(), LogFilter{Status: StatusError}, false)
+	if err != nil || res.Queued != total {
+		t.Fatalf("bulk retry through B: %+v, %v", res, err)
+	}
+	one, err := a.svc.Redeliver(context.Background(), "wh1", ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntilTrue(t, 30*time.Second, func() bool { return count(StatusDone) == total+1 },
+		func() string { return fmt.Sprintf("%d of %d redeliveries done", count(StatusDone), total+1) })
+	time.Sleep(300 * time.Millisecond) // let a straggling duplicate show
+	mu.Lock()
+	defer mu.Unlock()
+	for i, id := range ids {
+		want := 2
+		if i == 0 {
+			want = 3 // the original, the bulk retry and the redelivery
+		}
+		if sent[id] != want {
+			t.Errorf("webhook-id %s sent %d times, want %d", id, sent[id], want)
+		}
+	}
+	if one.RedeliveryOf != ids[0] {
+		t.Errorf("redelivery of %s: %+v", ids[0], one)
+	}
+	t.Logf("bulk retry and redeliver: sent by %v", byAgent)
+}
