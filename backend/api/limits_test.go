@@ -22,20 +22,26 @@ import (
 // limitsServer is a real server on a loopback port with the given limits.
 func limitsServer(t *testing.T, limits api.Limits) (url string, keys *auth.Keys) {
 	t.Helper()
+	srv, db, keys := newLimitsServer(t, limits)
+	serveForTest(t, srv, db)
+	return "http://" + srv.Addr(), keys
+}
+
+// newLimitsServer is limitsServer's server, not yet listening.
+func newLimitsServer(t *testing.T, limits api.Limits) (*api.Server, *store.DB, *auth.Keys) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys, err = auth.Load(ctx, db, inboxTestKey)
+	keys, err := auth.Load(ctx, db, inboxTestKey)
 	if err != nil {
 		t.Fatal(err)
 	}
 	bus := events.NewBus()
 	svc := inbox.New(db, inbox.Options{Bus: bus})
-	srv := api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: svc, Limits: limits})
-	serveForTest(t, srv, db)
-	return "http://" + srv.Addr(), keys
+	return api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: svc, Limits: limits}), db, keys
 }
 
 func mustDo(t *testing.T, req *http.Request, timeout time.Duration) (*http.Response, string) {
@@ -222,17 +228,8 @@ func TestConnectionsCappedPerListener(t *testing.T) {
 func TestShutdownNotHeldByConnectionsThatSentNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, pgtest.Options(t, filepath.Join(t.TempDir(), "hookline.db")))
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, db, _ := newLimitsServer(t, api.Limits{})
 	t.Cleanup(func() { db.Close() })
-	keys, err := auth.Load(ctx, db, inboxTestKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus := events.NewBus()
-	srv := api.New(api.Options{DB: db, Keys: keys, Bus: bus, Inbox: inbox.New(db, inbox.Options{Bus: bus})})
 	ln, err := srv.Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

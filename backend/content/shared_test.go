@@ -19,21 +19,10 @@ import (
 // tightened through A is enforced by B on its very next write, although B
 // had trusted the old definition a moment before.
 func TestTypeChangedElsewhereIsEnforcedOnTheNextWrite(t *testing.T) {
-	u := pgtest.URL(t)
-	if u == "" {
-		t.Skip("needs " + pgtest.Env + ": one SQLite file has one process")
-	}
+	svcs := sharedServices(t, 2)
 	t.Parallel()
 	ctx := context.Background()
-	open := func() *Service {
-		db, err := store.Open(ctx, store.Options{URL: u})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return New(db, Options{})
-	}
-	a, b := open(), open()
+	a, b := svcs[0], svcs[1]
 	def := mustJSON(t, blogpostsJSON)
 	if _, err := a.CreateType(ctx, def); err != nil {
 		t.Fatal(err)
