@@ -65,10 +65,17 @@ type View struct {
 }
 
 // TestResult is a successful connection test.
+// The fields are store.Probe's, spelled out (rather than embedded) for the
+// Wails bindings' generated models.
 type TestResult struct {
-	store.Probe
 	// URL is the tested URL, masked.
-	URL string `json:"url"`
+	URL           string `json:"url"`
+	ServerVersion string `json:"serverVersion"`
+	Schema        string `json:"schema"`
+	// SchemaVersion is 0 when Hookline has not used the schema yet.
+	SchemaVersion int `json:"schemaVersion"`
+	KnownVersion  int `json:"knownVersion"`
+	OtherTables   int `json:"otherTables"`
 }
 
 func engineOf(u string) string {
@@ -126,7 +133,8 @@ func (s *Service) Test(ctx context.Context, u string) (TestResult, error) {
 		}
 		return TestResult{}, errs.InvalidField("url", "%s", msg)
 	}
-	return TestResult{Probe: p, URL: store.RedactURL(u)}, nil
+	return TestResult{URL: store.RedactURL(u), ServerVersion: p.ServerVersion, Schema: p.Schema,
+		SchemaVersion: p.SchemaVersion, KnownVersion: p.KnownVersion, OtherTables: p.OtherTables}, nil
 }
 
 // Save tests u and, when the test passes, writes it for the next start.
