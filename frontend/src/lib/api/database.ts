@@ -84,6 +84,6 @@ export function describeSource(v: Pick<DatabaseView, 'source' | 'file'>): string
     case 'file':
       return `Settings (${v.file})`;
     default:
-      return 'the default: nothing else is chosen';
+      return 'nothing: SQLite in the data folder is the default';
   }
 }
