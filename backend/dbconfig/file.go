@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 
@@ -84,7 +85,9 @@ func Path(dataDir string) string { return filepath.Join(dataDir, FileName) }
 func Load(dataDir string) (url string, ok bool, err error) {
 	p := Path(dataDir)
 	b, err := os.ReadFile(p)
-	if errors.Is(err, fs.ErrNotExist) {
+	// ENOTDIR: the data folder's path runs through a file, so no folder
+	// and no choice; opening the data folder says what is wrong.
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return "", false, nil
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"hookline/backend/errs"
@@ -31,6 +30,7 @@ func TestResolvePrecedence(t *testing.T) {
 		{"the file beats SQLite", "", "", withFile, Choice{savedURL, FromFile}},
 		{"no file: SQLite", "", "", empty, Choice{"", FromDefault}},
 		{"a missing data folder: SQLite", "", "", filepath.Join(empty, "not-yet"), Choice{"", FromDefault}},
+		{"a data folder under a file: left to the folder check", "", "", filepath.Join(Path(withFile), "data"), Choice{"", FromDefault}},
 	} {
 		got, err := Resolve(tt.flag, tt.env, tt.dir)
 		if err != nil || got != tt.want {
@@ -63,7 +63,7 @@ func TestSaveIsAtomicAndPrivate(t *testing.T) {
 	if m := after.Mode().Perm(); m != 0o600 {
 		t.Errorf("mode %v, want 0600", m)
 	}
-	if before.Sys().(*syscall.Stat_t).Ino == after.Sys().(*syscall.Stat_t).Ino {
+	if os.SameFile(before, after) {
 		t.Error("the file was rewritten in place, not replaced by a rename")
 	}
 	if u, ok, err := Load(dir); err != nil || !ok || u != savedURL {
