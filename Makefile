@@ -60,9 +60,9 @@ test-fuzz: build ## Each fuzz target for a few seconds (FUZZTIME=3s)
 test-frontend: setup ## vitest
 	cd frontend && npm test
 
-test-e2e: build ## Browser end-to-end tests against a real `hookline serve` (the delivery ones on PostgreSQL too)
+test-e2e: build ## Browser end-to-end tests against a real `hookline serve` (the delivery and database ones on PostgreSQL too)
 	cd e2e && ../scripts/with-postgres.sh bash -c 'npm test && HOOKLINE_E2E_ENGINE=postgres \
-		node --test --test-concurrency=1 --test-reporter=spec tests/deliveries.test.mjs tests/webhooks.test.mjs'
+		node --test --test-concurrency=1 --test-reporter=spec tests/deliveries.test.mjs tests/webhooks.test.mjs tests/database.test.mjs'
 
 test-desktop: build ## Desktop smoke test: the real window under Xvfb, screenshot checked
 	scripts/smoke-desktop.sh

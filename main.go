@@ -58,6 +58,7 @@ func run() int {
 	}
 	if err := runDesktop(cfg, dist, log); err != nil {
 		fmt.Fprintf(os.Stderr, "hookline: %v\n", err)
+		notifyStartFailure(err)
 		return 1
 	}
 	return 0

@@ -19,6 +19,7 @@ import (
 
 	"hookline/backend/auth"
 	"hookline/backend/content"
+	"hookline/backend/dbconfig"
 	"hookline/backend/delivery"
 	"hookline/backend/events"
 	"hookline/backend/inbox"
@@ -59,6 +60,9 @@ type Options struct {
 	MediaConfig MediaConfig
 	// Transfers runs .flotiq imports and exports for Settings.
 	Transfers Transfers
+	// Database is Settings' choice of database (the UI session only); nil
+	// leaves its routes out.
+	Database *dbconfig.Service
 }
 
 // Limits bound what one client can hold of the server. Reading a request
@@ -177,6 +181,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	s.mediaRoutes(mux)
 	s.openAPIRoutes(mux)
 	s.deliveryRoutes(mux)
+	s.databaseRoutes(mux)
 	mux.Handle("/api/", s.authed(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"code": 404, "message": "no such endpoint: " + r.Method + " " + r.URL.Path})
 	})))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"hookline/backend/api"
+	"hookline/backend/dbconfig"
 )
 
 // DefaultAddr is where the HTTP server listens unless told otherwise.
@@ -43,10 +44,15 @@ type Config struct {
 	TransferDir string
 	// KeepWebhooks lets `import` queue webhook deliveries.
 	KeepWebhooks bool
-	// DatabaseURL, from --database or HOOKLINE_DATABASE_URL, is a
+	// DatabaseURL, from --database, HOOKLINE_DATABASE_URL or the data
+	// folder's database.json (saved in Settings), is a
 	// PostgreSQL database that several instances may share; empty means
 	// SQLite in the data folder. See database.go.
 	DatabaseURL string
+	// DatabaseSource says where DatabaseURL came from: the flag, the
+	// environment, the data folder's database.json (Settings) or nothing
+	// (SQLite). Empty: "flag" when DatabaseURL is set, else "default".
+	DatabaseSource dbconfig.Source
 	// MediaDir holds the media files (--media, HOOKLINE_MEDIA_DIR); default
 	// <data>/media. Instances sharing a PostgreSQL database share it too.
 	MediaDir string

@@ -8,20 +8,29 @@ import (
 	"regexp"
 	"time"
 
+	"hookline/backend/dbconfig"
 	"hookline/backend/store"
 )
 
 // databaseFromEnv completes the database settings from the environment and
 // checks them. The URL's password is never repeated in an error.
 func (c *Config) databaseFromEnv(getenv func(string) string) error {
-	if c.DatabaseURL == "" {
-		c.DatabaseURL = getenv("HOOKLINE_DATABASE_URL")
+	// --database > HOOKLINE_DATABASE_URL > database.json (Settings) >
+	// SQLite; see backend/dbconfig.
+	choice, err := dbconfig.Resolve(c.DatabaseURL, getenv(dbconfig.EnvVar), c.DataDir)
+	if err != nil {
+		return err
 	}
+	c.DatabaseURL, c.DatabaseSource = choice.URL, choice.Source
 	if c.MediaDir == "" {
 		c.MediaDir = getenv("HOOKLINE_MEDIA_DIR")
 	}
 	if c.DatabaseURL != "" && !store.IsDatabaseURL(c.DatabaseURL) {
-		return fmt.Errorf("--database must be a PostgreSQL URL, postgres://user:password@host:5432/db")
+		name := "--database"
+		if c.DatabaseSource == dbconfig.FromEnv {
+			name = dbconfig.EnvVar
+		}
+		return fmt.Errorf("%s must be a PostgreSQL URL, postgres://user:password@host:5432/db", name)
 	}
 	if c.Instance != "" && !instanceName.MatchString(c.Instance) {
 		return fmt.Errorf("--instance must be 1 to 40 letters, digits, dots, dashes or underscores")
@@ -61,6 +70,11 @@ func openDatabase(ctx context.Context, cfg Config, log *slog.Logger) (*store.DB,
 		// to take, and claims and caches are kept right across processes
 		// (see the delivery and content packages).
 		db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, Logger: log})
+		if err != nil && cfg.DatabaseSource == dbconfig.FromFile {
+			// The window may not open at all: say how to get back.
+			return nil, nil, fmt.Errorf("%w\n(this database was chosen in Settings and is kept in %s; delete that file to start on SQLite in the data folder again)",
+				err, dbconfig.Path(cfg.DataDir))
+		}
 		if err != nil {
 			return nil, nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"hookline/backend/api"
 	"hookline/backend/auth"
 	"hookline/backend/content"
+	"hookline/backend/dbconfig"
 	"hookline/backend/delivery"
 	"hookline/backend/demo"
 	"hookline/backend/events"
@@ -54,6 +55,8 @@ type Main struct {
 	Inbox    *inbox.Service
 	Media    *media.Service
 	Server   *api.Server
+	// Database is Settings' choice of database for the next start.
+	Database *dbconfig.Service
 
 	portNote string
 	// transfers runs .flotiq imports and exports (see transfer.go).
@@ -72,6 +75,12 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if cfg.DatabaseSource == "" {
+		cfg.DatabaseSource = dbconfig.FromDefault
+		if cfg.DatabaseURL != "" {
+			cfg.DatabaseSource = dbconfig.FromFlag
+		}
+	}
 	if err := prepareDataDir(cfg.DataDir); err != nil {
 		return nil, err
 	}
@@ -80,6 +89,11 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		return nil, err
 	}
 	m := &Main{Config: cfg, Log: log, DB: db, Bus: events.NewBus(), serveErr: make(chan error, 1), unlock: unlock}
+	m.Database = dbconfig.New(dbconfig.Options{
+		DataDir:  cfg.DataDir,
+		Running:  dbconfig.Choice{URL: cfg.DatabaseURL, Source: cfg.DatabaseSource},
+		Location: db.Path(),
+	})
 	if m.Keys, err = auth.Load(ctx, db, cfg.APIKey); err != nil {
 		db.Close()
 		unlock()
@@ -150,6 +164,7 @@ func Open(ctx context.Context, cfg Config, frontend fs.FS, log *slog.Logger) (*M
 		Media:        m.Media,
 		MediaConfig:  m,
 		Transfers:    m,
+		Database:     m.Database,
 	})
 	return m, nil
 }

@@ -48,6 +48,59 @@ export namespace auth {
 
 }
 
+export namespace dbconfig {
+	
+	export class TestResult {
+	    url: string;
+	    serverVersion: string;
+	    schema: string;
+	    schemaVersion: number;
+	    knownVersion: number;
+	    otherTables: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TestResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.serverVersion = source["serverVersion"];
+	        this.schema = source["schema"];
+	        this.schemaVersion = source["schemaVersion"];
+	        this.knownVersion = source["knownVersion"];
+	        this.otherTables = source["otherTables"];
+	    }
+	}
+	export class View {
+	    engine: string;
+	    location: string;
+	    source: string;
+	    pinnedBy: string;
+	    file: string;
+	    saved: string;
+	    restartNeeded: boolean;
+	    next: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new View(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.engine = source["engine"];
+	        this.location = source["location"];
+	        this.source = source["source"];
+	        this.pinnedBy = source["pinnedBy"];
+	        this.file = source["file"];
+	        this.saved = source["saved"];
+	        this.restartNeeded = source["restartNeeded"];
+	        this.next = source["next"];
+	    }
+	}
+
+}
+
 export namespace delivery {
 	
 	export class Header {

@@ -30,6 +30,10 @@ export function CreateWebhook(arg1) {
   return window['go']['main']['App']['CreateWebhook'](arg1);
 }
 
+export function DatabaseSetting() {
+  return window['go']['main']['App']['DatabaseSetting']();
+}
+
 export function DeleteInbox(arg1) {
   return window['go']['main']['App']['DeleteInbox'](arg1);
 }
@@ -166,6 +170,10 @@ export function RetryLogs(arg1, arg2) {
   return window['go']['main']['App']['RetryLogs'](arg1, arg2);
 }
 
+export function SaveDatabase(arg1) {
+  return window['go']['main']['App']['SaveDatabase'](arg1);
+}
+
 export function SaveSettings(arg1) {
   return window['go']['main']['App']['SaveSettings'](arg1);
 }
@@ -176,6 +184,10 @@ export function SendTest(arg1, arg2) {
 
 export function SetDesktopPrefs(arg1) {
   return window['go']['main']['App']['SetDesktopPrefs'](arg1);
+}
+
+export function TestDatabase(arg1) {
+  return window['go']['main']['App']['TestDatabase'](arg1);
 }
 
 export function TriggerCustom(arg1, arg2, arg3) {
@@ -216,6 +228,10 @@ export function UpdateWebhook(arg1, arg2) {
 
 export function UpdateWebhookAt(arg1, arg2, arg3) {
   return window['go']['main']['App']['UpdateWebhookAt'](arg1, arg2, arg3);
+}
+
+export function UseSQLite() {
+  return window['go']['main']['App']['UseSQLite']();
 }
 
 export function WebhookLastStatus() {
