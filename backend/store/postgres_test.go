@@ -175,3 +175,64 @@ func waitFor(t *testing.T, ch <-chan string, want string) {
 		}
 	}
 }
+
+// TestCacheVersionLocks: a change of a cached kind (here a content type,
+// inserted directly so that only the trigger takes the lock) waits for the
+// writes that read the version, and a write that starts while the change
+// is open waits for it and then sees the new version, never the old one.
+func TestCacheVersionLocks(t *testing.T) {
+	u := pgURL(t)
+	ctx := context.Background()
+	a, err := store.Open(ctx, store.Options{URL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := store.Open(ctx, store.Options{URL: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	reading, release := make(chan int64), make(chan struct{})
+	writer := make(chan error, 1)
+	go func() {
+		writer <- a.InTx(ctx, func(tx *gorm.DB) error {
+			v, err := a.CacheVersion(tx, "types")
+			reading <- v
+			<-release
+			return err
+		})
+	}()
+	before := <-reading
+	changed := make(chan error, 1)
+	go func() {
+		changed <- b.InTx(ctx, func(tx *gorm.DB) error {
+			return tx.Exec(`INSERT INTO content_types(name, id, definition, created_at, updated_at) VALUES ('locked', 'l1', '{}', '', '')`).Error
+		})
+	}()
+	select {
+	case err := <-changed:
+		t.Fatalf("the type change committed (%v) while a write trusting version %d was open", err, before)
+	case <-time.After(300 * time.Millisecond):
+	}
+	// A write that starts now waits behind the change, then sees it.
+	late := make(chan int64, 1)
+	go func() {
+		a.InTx(ctx, func(tx *gorm.DB) error {
+			v, err := a.CacheVersion(tx, "types")
+			late <- v
+			return err
+		})
+	}()
+	close(release)
+	if err := <-writer; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-changed; err != nil {
+		t.Fatal(err)
+	}
+	if v := <-late; v != before+1 {
+		t.Fatalf("a write queued behind the change read version %d, want %d", v, before+1)
+	}
+}
