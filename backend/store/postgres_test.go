@@ -134,16 +134,7 @@ func TestPostgresSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 func TestPostgresNotificationsReachOtherInstances(t *testing.T) {
 	u := pgURL(t)
 	ctx := context.Background()
-	a, err := store.Open(ctx, store.Options{URL: u})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := store.Open(ctx, store.Options{URL: u})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openTwo(t, u)
 	got := make(chan string, 16)
 	b.Subscribe(func(p string) { got <- p })
 	// The listener says "*" once it is connected.
@@ -183,16 +174,7 @@ func waitFor(t *testing.T, ch <-chan string, want string) {
 func TestCacheVersionLocks(t *testing.T) {
 	u := pgURL(t)
 	ctx := context.Background()
-	a, err := store.Open(ctx, store.Options{URL: u})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, err := store.Open(ctx, store.Options{URL: u})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := openTwo(t, u)
 
 	reading, release := make(chan int64), make(chan struct{})
 	writer := make(chan error, 1)
@@ -235,4 +217,17 @@ func TestCacheVersionLocks(t *testing.T) {
 	if v := <-late; v != before+1 {
 		t.Fatalf("a write queued behind the change read version %d, want %d", v, before+1)
 	}
+}
+
+// openTwo opens two handles on the PostgreSQL schema u, as two instances.
+func openTwo(t *testing.T, u string) (a, b *store.DB) {
+	t.Helper()
+	for _, db := range []**store.DB{&a, &b} {
+		var err error
+		if *db, err = store.Open(context.Background(), store.Options{URL: u}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { (*db).Close() })
+	}
+	return a, b
 }
