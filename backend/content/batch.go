@@ -56,7 +56,7 @@ func (s *Service) BatchCreate(ctx context.Context, typeName string, items []map[
 		return res, err
 	}
 	return s.batch(ctx, typeName, checked, func(w *txWriter, td *typeDef, i int, item map[string]any) error {
-		if err := guards[i].checkTx(w.tx, td.name); err != nil {
+		if err := guards[i].checkTx(w, td.name); err != nil {
 			return err
 		}
 		_, err := s.createTx(w, td, item, updateExisting)
@@ -119,7 +119,7 @@ func (s *Service) BatchPatch(ctx context.Context, typeName string, items []map[s
 		if !ok || id == "" {
 			return errs.InvalidField("id", "The property id is required")
 		}
-		if err := guards[i].checkTx(w.tx, td.name); err != nil {
+		if err := guards[i].checkTx(w, td.name); err != nil {
 			return err
 		}
 		var err error
@@ -148,7 +148,7 @@ func (s *Service) batch(ctx context.Context, typeName string, items []map[string
 				ids = append(ids, id)
 			}
 		}
-		if err := lockObjectsTx(w.tx, typeName, ids...); err != nil {
+		if err := w.lock(typeName, ids...); err != nil {
 			return err
 		}
 		w.holdChanges()
@@ -211,18 +211,18 @@ func (s *Service) BatchDelete(ctx context.Context, typeName string, ids []string
 		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
 		}
-		if err := lockObjectsTx(w.tx, typeName, ids...); err != nil {
+		if err := w.lock(typeName, ids...); err != nil {
 			return err
 		}
 		for _, g := range guards {
-			if err := g.checkTx(w.tx, typeName); err != nil {
+			if err := g.checkTx(w, typeName); err != nil {
 				return err
 			}
 		}
 		var pending []*objectRow
 		seen := map[string]bool{}
 		for _, id := range ids {
-			row, err := lockedRowTx(w.tx, typeName, id)
+			row, err := w.row(typeName, id)
 			if err != nil {
 				return err
 			}

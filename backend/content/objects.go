@@ -149,7 +149,7 @@ func (s *Service) Create(ctx context.Context, typeName string, body map[string]a
 		if err != nil {
 			return err
 		}
-		if err := guard.checkTx(w.tx, td.name); err != nil {
+		if err := guard.checkTx(w, td.name); err != nil {
 			return err
 		}
 		out, err = s.createTx(w, td, body, false)
@@ -173,7 +173,7 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 		if err != nil {
 			return err
 		}
-		if err := guard.checkTx(w.tx, td.name); err != nil {
+		if err := guard.checkTx(w, td.name); err != nil {
 			return err
 		}
 		out, err = s.replaceTx(w, td, id, body)
@@ -184,7 +184,7 @@ func (s *Service) Replace(ctx context.Context, typeName, id string, body map[str
 
 // replaceTx saves body as the whole new state of object id.
 func (s *Service) replaceTx(w *txWriter, td *typeDef, id string, body map[string]any) (Object, error) {
-	row, err := lockedRowTx(w.tx, td.name, id)
+	row, err := w.row(td.name, id)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (s *Service) Patch(ctx context.Context, typeName, id string, body map[strin
 		if err != nil {
 			return err
 		}
-		if err := guard.checkTx(w.tx, td.name); err != nil {
+		if err := guard.checkTx(w, td.name); err != nil {
 			return err
 		}
 		if checked != nil {
@@ -234,7 +234,7 @@ func (s *Service) Patch(ctx context.Context, typeName, id string, body map[strin
 }
 
 func (s *Service) patchTx(w *txWriter, td *typeDef, id string, body map[string]any) (Object, error) {
-	row, err := lockedRowTx(w.tx, td.name, id)
+	row, err := w.row(td.name, id)
 	if err != nil {
 		return nil, err
 	}
@@ -272,10 +272,10 @@ func (s *Service) Delete(ctx context.Context, typeName, id string) error {
 		if _, err := s.writerType(w.tx, typeName); err != nil {
 			return err
 		}
-		if err := guard.checkTx(w.tx, typeName); err != nil {
+		if err := guard.checkTx(w, typeName); err != nil {
 			return err
 		}
-		row, err := lockedRowTx(w.tx, typeName, id)
+		row, err := w.row(typeName, id)
 		if err != nil {
 			return err
 		}
@@ -347,7 +347,7 @@ func (s *Service) createTx(w *txWriter, td *typeDef, body map[string]any, update
 		if len(f) > 0 {
 			return nil, f.Err()
 		}
-		if row, err = lockedRowTx(w.tx, td.name, id); err != nil {
+		if row, err = w.row(td.name, id); err != nil {
 			return nil, err
 		}
 		if row.live() {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"hookline/backend/errs"
 )
 
@@ -60,11 +58,11 @@ func errChangedMeanwhile(id string) error {
 
 // checkTx fails with a Conflict when the object is no longer in the state
 // the pre-save checks saw. A nil guard always passes.
-func (g *versionGuard) checkTx(tx *gorm.DB, typeName string) error {
+func (g *versionGuard) checkTx(w *txWriter, typeName string) error {
 	if g == nil {
 		return nil
 	}
-	row, err := lockedRowTx(tx, typeName, g.id)
+	row, err := w.row(typeName, g.id)
 	if err != nil {
 		return err
 	}

@@ -224,12 +224,12 @@ func (s *Service) setStatusCascade(ctx context.Context, typeName string, ids []s
 		if !td.draftPublic() {
 			return errorsList(fmt.Sprintf("Content type %s does not use Draft & Public; turn on draftPublic first", typeName))
 		}
-		if err := lockObjectsTx(w.tx, typeName, ids...); err != nil {
+		if err := w.lock(typeName, ids...); err != nil {
 			return err
 		}
 		done := map[[2]string]bool{}
 		for _, id := range ids {
-			row, err := lockedRowTx(w.tx, typeName, id)
+			row, err := w.row(typeName, id)
 			if err != nil {
 				return err
 			}
@@ -251,7 +251,7 @@ func (s *Service) setStatusCascade(ctx context.Context, typeName string, ids []s
 				if err != nil || !rtd.draftPublic() {
 					continue // a related object of a type without the switch has no status
 				}
-				rrow, err := lockedRowTx(w.tx, r.typeName, r.id)
+				rrow, err := w.row(r.typeName, r.id)
 				if err != nil {
 					return err
 				}

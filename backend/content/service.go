@@ -128,6 +128,9 @@ type txWriter struct {
 	// the hook is a BatchHook and the write is a batch (holdChanges).
 	held    []Change
 	holding bool
+	// locked holds the object names locked in this transaction, on a
+	// shared database (see shared.go).
+	locked map[string]struct{}
 }
 
 // holdChanges makes changed collect the changes until flushChanges, if the

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"gorm.io/gorm"
-
 	"hookline/backend/store"
 )
 
@@ -57,28 +55,46 @@ func (s *Service) typesChanged(payload string) {
 // once, in the dialect's one order, so overlapping batches cannot deadlock.
 // On SQLite there is nothing to lock.
 
-// lockObjectsTx locks the objects typeName/ids for the rest of tx.
-func lockObjectsTx(tx *gorm.DB, typeName string, ids ...string) error {
-	q := store.DialectOf(tx).LockNames()
-	if q == "" || len(ids) == 0 {
+// lock locks the objects typeName/ids for the rest of w's transaction,
+// skipping those it holds already: a batch locks all its ids up front, and
+// the per-object paths it runs through then cost no second round trip.
+func (w *txWriter) lock(typeName string, ids ...string) error {
+	q := store.DialectOf(w.tx).LockNames()
+	if q == "" {
 		return nil
 	}
-	names := make([]string, 0, len(ids))
+	var names []string
 	for _, id := range ids {
-		// Ids compare case-insensitively, so "Post-1" and "post-1" are one.
-		names = append(names, "object/"+typeName+"/"+strings.ToLower(id)) // type names hold no "/"
+		// Ids compare case-insensitively, so "Post-1" and "post-1" are one;
+		// type names hold no "/". A repeat within ids is one lock (DISTINCT).
+		n := "object/" + typeName + "/" + strings.ToLower(id)
+		if _, held := w.locked[n]; !held {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	raw, err := json.Marshal(names)
 	if err != nil {
 		return err
 	}
-	return tx.Exec(q, string(raw)).Error
+	if err := w.tx.Exec(q, string(raw)).Error; err != nil {
+		return err
+	}
+	if w.locked == nil {
+		w.locked = map[string]struct{}{}
+	}
+	for _, n := range names {
+		w.locked[n] = struct{}{}
+	}
+	return nil
 }
 
-// lockedRowTx is findRowTx for a write: it locks the object first.
-func lockedRowTx(tx *gorm.DB, typeName, id string) (*objectRow, error) {
-	if err := lockObjectsTx(tx, typeName, id); err != nil {
+// row is findRowTx for a write: it locks the object first.
+func (w *txWriter) row(typeName, id string) (*objectRow, error) {
+	if err := w.lock(typeName, id); err != nil {
 		return nil, err
 	}
-	return findRowTx(tx, typeName, id)
+	return findRowTx(w.tx, typeName, id)
 }
