@@ -27,13 +27,11 @@ func (s *Server) databaseRoutes(mux *http.ServeMux) {
 		return nil
 	})
 	s.handle(mux, "POST /api/ui/database/test", s.uiOnly, func(w http.ResponseWriter, r *http.Request) error {
-		var body struct {
-			URL string `json:"url"`
-		}
-		if err := decodeJSON(r, &body); err != nil {
+		u, err := decodeURL(r)
+		if err != nil {
 			return err
 		}
-		res, err := d.Test(r.Context(), body.URL)
+		res, err := d.Test(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -41,13 +39,11 @@ func (s *Server) databaseRoutes(mux *http.ServeMux) {
 		return nil
 	})
 	s.handle(mux, "PUT /api/ui/database", s.uiOnly, func(w http.ResponseWriter, r *http.Request) error {
-		var body struct {
-			URL string `json:"url"`
-		}
-		if err := decodeJSON(r, &body); err != nil {
+		u, err := decodeURL(r)
+		if err != nil {
 			return err
 		}
-		v, err := d.Save(r.Context(), body.URL)
+		v, err := d.Save(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -62,4 +58,13 @@ func (s *Server) databaseRoutes(mux *http.ServeMux) {
 		writeJSON(w, http.StatusOK, v)
 		return nil
 	})
+}
+
+// decodeURL reads the {"url"} body of the test and save routes.
+func decodeURL(r *http.Request) (string, error) {
+	var body struct {
+		URL string `json:"url"`
+	}
+	err := decodeJSON(r, &body)
+	return body.URL, err
 }

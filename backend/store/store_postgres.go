@@ -226,8 +226,8 @@ func (db *DB) migratePostgres(ctx context.Context) error {
 // migrations_postgres/0013_change_notify.sql). fn runs on the listener's
 // goroutine and must not block. After the listener (re)connects, fn gets
 // "*": notifications may have been missed, so the queue should be looked
-// at (caches rely on their version check for that). On SQLite there is one process and no
-// notifications; Subscribe does nothing.
+// at (caches rely on their version check for that). On SQLite there is one
+// process and no notifications; Subscribe does nothing.
 func (db *DB) Subscribe(fn func(payload string)) {
 	if db == nil || db.pg == nil {
 		return
